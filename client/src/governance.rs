@@ -1,0 +1,143 @@
+//! Council governance: proposals, votes and closes that carry admin calls.
+//!
+//! Every admin call of this chain (registering sources, authorizing and revoking submitters,
+//! changing the council itself) needs a 2/3 majority of the council. A member proposes the call
+//! with a threshold; other members vote; once enough ayes are in, anyone of the council closes the
+//! motion and the call executes. With a threshold of 1 (a one-member council, as in `--dev`) the
+//! call executes at once when proposed.
+
+use crate::{
+	runtime::{
+		self,
+		runtime_types::{
+			accesslog_runtime::RuntimeCall, pallet_access_log::pallet::Call as AccessLogCall,
+			pallet_membership::pallet::Call as MembershipCall, sp_weights::weight_v2::Weight,
+		},
+	},
+	Client, Error, Result, Submitter, Wait,
+};
+use codec::Encode;
+use runtime::council::events as council;
+use subxt::utils::{AccountId32, MultiAddress, H256};
+
+/// A motion open in the council.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Motion {
+	/// Hash of the proposed call.
+	pub hash: H256,
+	/// Index of the proposal.
+	pub index: u32,
+	/// The proposed call's encoded length.
+	pub length: u32,
+}
+
+/// What a proposal led to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Proposed {
+	/// The call ran at once (threshold 1): `Ok` or the call's error.
+	Executed(std::result::Result<(), String>),
+	/// A motion is open for votes.
+	Open(Motion),
+}
+
+/// `access_log.authorize_submitter(who, source)`.
+pub fn authorize_submitter(who: AccountId32, source: u32) -> RuntimeCall {
+	RuntimeCall::AccessLog(AccessLogCall::authorize_submitter { who, source })
+}
+
+/// `access_log.revoke_submitter(who)`.
+pub fn revoke_submitter(who: AccountId32) -> RuntimeCall {
+	RuntimeCall::AccessLog(AccessLogCall::revoke_submitter { who })
+}
+
+/// `access_log.register_source(name, agency)`.
+pub fn register_source(name: &str, agency: &str) -> RuntimeCall {
+	RuntimeCall::AccessLog(AccessLogCall::register_source {
+		name: name.as_bytes().to_vec(),
+		agency: agency.as_bytes().to_vec(),
+	})
+}
+
+/// `access_log.set_source_active(source, active)`.
+pub fn set_source_active(source: u32, active: bool) -> RuntimeCall {
+	RuntimeCall::AccessLog(AccessLogCall::set_source_active { source, active })
+}
+
+/// `council_membership.add_member(who)`.
+pub fn add_council_member(who: AccountId32) -> RuntimeCall {
+	RuntimeCall::CouncilMembership(MembershipCall::add_member { who: MultiAddress::Id(who) })
+}
+
+/// `council_membership.remove_member(who)`.
+pub fn remove_council_member(who: AccountId32) -> RuntimeCall {
+	RuntimeCall::CouncilMembership(MembershipCall::remove_member { who: MultiAddress::Id(who) })
+}
+
+/// The threshold (ayes needed) for a 2/3 majority of a council of `members`.
+pub fn two_thirds(members: u32) -> u32 {
+	(2 * members).div_ceil(3).max(1)
+}
+
+fn event_error<E: std::fmt::Debug>(e: E) -> String {
+	format!("{e:?}")
+}
+
+impl Client {
+	/// The council's members.
+	pub async fn council_members(&self) -> Result<Vec<AccountId32>> {
+		let at = self.api().at_current_block().await.map_err(Error::chain)?;
+		let members = at
+			.storage()
+			.fetch(runtime::storage().council().members(), ())
+			.await
+			.map_err(Error::chain)?
+			.decode()
+			.map_err(Error::chain)?;
+		Ok(members)
+	}
+
+	/// Propose `call` to the council with `threshold` ayes needed (see [`two_thirds`]).
+	pub async fn propose(
+		&self,
+		member: &Submitter,
+		call: RuntimeCall,
+		threshold: u32,
+	) -> Result<Proposed> {
+		let length = call.encoded_size() as u32;
+		let tx = runtime::tx().council().propose(threshold, call, length);
+		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
+		if let Some(e) = events.find_first::<council::Executed>() {
+			return Ok(Proposed::Executed(e.map_err(Error::chain)?.result.map_err(event_error)));
+		}
+		if let Some(p) = events.find_first::<council::Proposed>() {
+			let p = p.map_err(Error::chain)?;
+			return Ok(Proposed::Open(Motion { hash: p.proposal_hash, index: p.proposal_index, length }));
+		}
+		Err(Error::NotIncluded("the proposal emitted neither Proposed nor Executed".into()))
+	}
+
+	/// Vote on an open motion.
+	pub async fn vote(&self, member: &Submitter, motion: &Motion, approve: bool) -> Result<()> {
+		let tx = runtime::tx().council().vote(motion.hash, motion.index, approve);
+		self.sign_and_wait(member, &tx, Wait::InBlock).await.map(|_| ())
+	}
+
+	/// Close a motion that has enough votes; returns the executed call's result.
+	pub async fn close(
+		&self,
+		member: &Submitter,
+		motion: &Motion,
+	) -> Result<std::result::Result<(), String>> {
+		// The bound only has to cover the call's weight; admin calls are far below this.
+		let bound = Weight { ref_time: 500_000_000_000, proof_size: 5 * 1024 * 1024 };
+		let tx = runtime::tx().council().close(motion.hash, motion.index, bound, motion.length);
+		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
+		if let Some(e) = events.find_first::<council::Executed>() {
+			return Ok(e.map_err(Error::chain)?.result.map_err(event_error));
+		}
+		if events.has::<council::Disapproved>() {
+			return Ok(Err("the council disapproved the motion".into()));
+		}
+		Err(Error::NotIncluded("closing emitted neither Executed nor Disapproved".into()))
+	}
+}

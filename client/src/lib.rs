@@ -1,0 +1,41 @@
+//! # accesslog-client
+//!
+//! The one client library of the access-log chain, used by the `accesslog` CLI, the ingest
+//! gateway, the load tests and the integration tests:
+//!
+//! - [`Client::connect`] connects to one of several node endpoints and fails over between them;
+//! - [`Client::submit_batch`] signs and submits entries, waits for "in block" or "finalized" and
+//!   returns the block and the entry ids; a [`Submitter`] keeps its own nonce so concurrent
+//!   submissions from one key do not collide;
+//! - [`Client::query`] gives typed access to the `accessLog_*` RPC;
+//! - [`governance`] builds council proposals, votes and closes.
+//!
+//! The chain's types come from the metadata checked in at `metadata/accesslog.scale`
+//! (`scripts/update-metadata.sh` refreshes it; a test fails when it drifts from the runtime).
+//!
+//! ```rust,ignore
+#![doc = include_str!("../examples/submit.rs")]
+//! ```
+
+mod connect;
+mod error;
+pub mod governance;
+pub mod query;
+mod submit;
+
+pub use access_log_rpc_types as rpc_types;
+pub use connect::Client;
+pub use error::Error;
+pub use submit::{Landed, Receipt, RecordInput, Submitter, Wait};
+pub use subxt_signer::sr25519::Keypair;
+
+/// Types and calls generated from the chain's metadata.
+#[subxt::subxt(runtime_metadata_path = "metadata/accesslog.scale")]
+pub mod runtime {}
+
+/// The chain's configuration as subxt sees it: Substrate defaults (sr25519 `MultiSignature`,
+/// `AccountId32`, blake2 hashing); extensions without payload are handled from the metadata.
+pub type ChainConfig = subxt::SubstrateConfig;
+
+/// Result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Regenerates pallets/access-log/src/weights.rs with FRAME benchmarking v2 on the real runtime.
+# Builds a separate node with `--features runtime-benchmarks` (profile `benchmarks`; the first
+# build is long: frame-benchmarking-cli brings ~120 more crates).
+#   scripts/benchmark.sh [--steps 50] [--repeat 20]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+"$REPO_ROOT/scripts/setup.sh"
+cd "$REPO_ROOT"
+steps=50; repeat=20
+while (($#)); do
+	case "$1" in
+		--steps) steps="$2"; shift 2 ;;
+		--repeat) repeat="$2"; shift 2 ;;
+		*) die "unknown option $1 (use --steps N, --repeat N)" ;;
+	esac
+done
+log "building accesslog-node with runtime-benchmarks"
+cargo build --profile benchmarks --locked -p accesslog-node --features runtime-benchmarks
+bin="$CARGO_TARGET_DIR/benchmarks/accesslog-node"
+log "benchmarking pallet_access_log (steps $steps, repeat $repeat)"
+"$bin" benchmark pallet \
+	--chain dev \
+	--pallet pallet_access_log \
+	--extrinsic '*' \
+	--wasm-execution compiled \
+	--steps "$steps" \
+	--repeat "$repeat" \
+	--heap-pages 4096 \
+	--template scripts/weight-template.hbs \
+	--output pallets/access-log/src/weights.rs
+log "wrote pallets/access-log/src/weights.rs"

@@ -1,0 +1,10 @@
+# Shared settings of the scripts: sourced, not run.
+# One persistent build directory outside the checkout, shared by every clone on this machine
+# (so CI in a fresh clone reuses the last build).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/accesslog-target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE_BIN="$CARGO_TARGET_DIR/release/accesslog-node"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building the chain needs, if missing (idempotent): protoc, clang, mold, and the
+# Rust toolchain of rust-toolchain.toml with the wasm targets and rust-src.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+missing=()
+command -v protoc >/dev/null || missing+=(protobuf-compiler)
+command -v clang >/dev/null || missing+=(clang libclang-dev)
+command -v mold >/dev/null || missing+=(mold)
+command -v make >/dev/null || missing+=(make)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if ((${#missing[@]})); then
+	log "installing ${missing[*]}"
+	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v rustup >/dev/null; then
+	log "installing rustup"
+	curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --default-toolchain none
+fi
+cd "$REPO_ROOT"
+# Installs the pinned toolchain with the components and targets listed in rust-toolchain.toml.
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+rustup component add rust-src >/dev/null 2>&1
+rustup target add wasm32v1-none wasm32-unknown-unknown >/dev/null 2>&1
+log "toolchain: $(rustc --version)"
