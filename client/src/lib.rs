@@ -20,6 +20,7 @@
 mod connect;
 mod error;
 pub mod governance;
+pub mod pseudonym;
 pub mod query;
 mod submit;
 

@@ -38,6 +38,6 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(AccessLog::new(client).into_rpc())?;
+	module.merge(AccessLog::<_, _, AccountId, BlockNumber>::new(client).into_rpc())?;
 	Ok(module)
 }

@@ -21,7 +21,7 @@ use access_log_runtime_api::{Entry, EntryId, Hash32, Page, SourceId, SourceInfo,
 
 use crate::{
 	AccessLog, AccountId, Aura, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, VERSION,
+	Runtime, RuntimeGenesisConfig, SessionKeys, System, VERSION,
 };
 
 impl_runtime_apis! {

@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::TransactionSource,
-		traits::{Get, OriginTrait, SortedMembers},
+		traits::{OriginTrait, SortedMembers},
 		weights::Weight,
 	},
 	frame_system,
@@ -75,7 +75,7 @@ impl TransactionExtension<RuntimeCall> for CheckPermission<Runtime> {
 
 	fn weight(&self, _: &RuntimeCall) -> Weight {
 		// Two storage reads: the council members and the submitter record.
-		<<Runtime as frame_system::Config>::DbWeight as Get<_>>::get().reads(2)
+		<Runtime as frame_system::Config>::DbWeight::get().reads(2)
 	}
 
 	fn validate(

@@ -65,7 +65,7 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{DefensiveResult, UnixTime},
+		traits::{Defensive, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
 
@@ -78,7 +78,7 @@ pub mod pallet {
 
 	/// Configuration of the pallet.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// Origin allowed to register sources and to authorize or revoke submitters: in the
 		/// runtime, a 2/3 majority of the admin council.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;

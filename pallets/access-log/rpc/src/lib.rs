@@ -83,16 +83,17 @@ pub trait AccessLogRpc<BlockHash> {
 	fn submitters(&self, at: Option<BlockHash>) -> RpcResult<Vec<SubmitterJson>>;
 }
 
-/// Implementation of [`AccessLogRpcServer`] over a client with the runtime API.
-pub struct AccessLog<C, B> {
+/// Implementation of [`AccessLogRpcServer`] over a client with the runtime API, for a chain with
+/// the given block, account id and block number types.
+pub struct AccessLog<C, B, AccountId, BlockNumber> {
 	client: Arc<C>,
-	_block: std::marker::PhantomData<B>,
+	_types: std::marker::PhantomData<fn() -> (B, AccountId, BlockNumber)>,
 }
 
-impl<C, B> AccessLog<C, B> {
+impl<C, B, AccountId, BlockNumber> AccessLog<C, B, AccountId, BlockNumber> {
 	/// Serve queries from `client`.
 	pub fn new(client: Arc<C>) -> Self {
-		Self { client, _block: Default::default() }
+		Self { client, _types: Default::default() }
 	}
 }
 
@@ -147,7 +148,7 @@ fn id_cursor(c: Option<String>) -> Result<Option<u64>, ErrorObjectOwned> {
 	parse_cursor(c, 'e', |s| s.parse().ok())
 }
 
-impl<C, Block> AccessLog<C, Block>
+impl<C, Block, AccountId, BlockNumber> AccessLog<C, Block, AccountId, BlockNumber>
 where
 	Block: BlockT,
 	C: HeaderBackend<Block>,
@@ -199,7 +200,8 @@ fn page_json<Cur, AccountId: Display, BlockNumber: Copy + Into<u64>>(
 	}
 }
 
-impl<C, Block, AccountId, BlockNumber> AccessLogRpcServer<Block::Hash> for AccessLog<C, Block>
+impl<C, Block, AccountId, BlockNumber> AccessLogRpcServer<Block::Hash>
+	for AccessLog<C, Block, AccountId, BlockNumber>
 where
 	Block: BlockT,
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
