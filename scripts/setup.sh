@@ -24,8 +24,9 @@ if ! command -v rustup >/dev/null; then
 	curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --default-toolchain none
 fi
 cd "$REPO_ROOT"
-# Installs the pinned toolchain with the components and targets listed in rust-toolchain.toml.
-rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+# Installs (or confirms) the toolchain pinned in rust-toolchain.toml with its components and
+# targets; a no-op when everything is there.
+rustup toolchain install >/dev/null
 rustup component add rust-src >/dev/null 2>&1
 rustup target add wasm32v1-none wasm32-unknown-unknown >/dev/null 2>&1
 log "toolchain: $(rustc --version)"

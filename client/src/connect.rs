@@ -1,8 +1,13 @@
 //! Connecting to nodes, with failover between endpoints.
 
 use crate::{ChainConfig, Error, Result};
-use subxt::OnlineClient;
-use subxt_rpcs::RpcClient;
+use subxt::{
+	backend::BlockRef,
+	client::OnlineClientAtBlock,
+	utils::{AccountId32, H256},
+	OnlineClient,
+};
+use subxt_rpcs::{rpc_params, RpcClient};
 
 /// A connection to one node of the chain, and the other endpoints to fail over to.
 #[derive(Clone)]
@@ -41,6 +46,24 @@ impl Client {
 	/// The subxt client, for anything this library does not wrap.
 	pub fn api(&self) -> &OnlineClient<ChainConfig> {
 		&self.api
+	}
+
+	/// The client at the best block (subxt's "current block" is the last finalized one).
+	pub async fn at_best_block(&self) -> Result<OnlineClientAtBlock<ChainConfig>> {
+		let hash: H256 = self
+			.rpc
+			.request("chain_getBlockHash", rpc_params![])
+			.await
+			.map_err(Error::Transport)?;
+		self.api.at_block(BlockRef::from_hash(hash)).await.map_err(Error::chain)
+	}
+
+	/// The next nonce of `account`, counting its transactions waiting in the pool.
+	pub async fn next_nonce(&self, account: &AccountId32) -> Result<u64> {
+		self.rpc
+			.request("system_accountNextIndex", rpc_params![account.to_string()])
+			.await
+			.map_err(Error::Transport)
 	}
 
 	/// The raw RPC client of the current connection.

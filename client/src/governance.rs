@@ -2,8 +2,8 @@
 //!
 //! Every admin call of this chain (registering sources, authorizing and revoking submitters,
 //! changing the council itself) needs a 2/3 majority of the council. A member proposes the call
-//! with a threshold; other members vote; once enough ayes are in, anyone of the council closes the
-//! motion and the call executes. With a threshold of 1 (a one-member council, as in `--dev`) the
+//! with a threshold; members vote (the proposer too: proposing is not voting); once enough ayes are
+//! in, a member closes the motion and the call executes. With a threshold of 1 (a one-member council, as in `--dev`) the
 //! call executes at once when proposed.
 
 use crate::{
@@ -16,7 +16,6 @@ use crate::{
 	},
 	Client, Error, Result, Submitter, Wait,
 };
-use codec::Encode;
 use runtime::council::events as council;
 use subxt::utils::{AccountId32, MultiAddress, H256};
 
@@ -83,9 +82,19 @@ fn event_error<E: std::fmt::Debug>(e: E) -> String {
 }
 
 impl Client {
+	/// The SCALE-encoded length of a runtime call (the collective checks it against the bound).
+	async fn encoded_len(&self, call: &RuntimeCall) -> Result<u32> {
+		use subxt::ext::scale_encode::EncodeAsType;
+		let metadata = self.api().at_current_block().await.map_err(Error::chain)?.metadata();
+		let bytes = call
+			.encode_as_type(metadata.outer_enums().call_enum_ty(), metadata.types())
+			.map_err(|e| Error::Invalid(format!("cannot encode the proposed call: {e}")))?;
+		Ok(bytes.len() as u32)
+	}
+
 	/// The council's members.
 	pub async fn council_members(&self) -> Result<Vec<AccountId32>> {
-		let at = self.api().at_current_block().await.map_err(Error::chain)?;
+		let at = self.at_best_block().await?;
 		let members = at
 			.storage()
 			.fetch(runtime::storage().council().members(), ())
@@ -103,7 +112,7 @@ impl Client {
 		call: RuntimeCall,
 		threshold: u32,
 	) -> Result<Proposed> {
-		let length = call.encoded_size() as u32;
+		let length = self.encoded_len(&call).await?;
 		let tx = runtime::tx().council().propose(threshold, call, length);
 		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
 		if let Some(e) = events.find_first::<council::Executed>() {

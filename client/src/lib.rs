@@ -22,6 +22,7 @@ mod error;
 pub mod governance;
 pub mod pseudonym;
 pub mod query;
+pub mod record;
 mod submit;
 
 pub use access_log_rpc_types as rpc_types;
@@ -31,7 +32,7 @@ pub use submit::{Landed, Receipt, RecordInput, Submitter, Wait};
 pub use subxt_signer::sr25519::Keypair;
 
 /// Types and calls generated from the chain's metadata.
-#[subxt::subxt(runtime_metadata_path = "metadata/accesslog.scale")]
+#[subxt::subxt(runtime_metadata_path = "metadata/accesslog.scale", derive_for_all_types = "Clone")]
 pub mod runtime {}
 
 /// The chain's configuration as subxt sees it: Substrate defaults (sr25519 `MultiSignature`,

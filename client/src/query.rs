@@ -5,7 +5,7 @@ use crate::{
 	Client, Error, Result,
 };
 use serde::de::DeserializeOwned;
-use subxt_rpcs::{rpc_params, RpcParams};
+use subxt_rpcs::{client::RpcParams, rpc_params};
 
 /// Which index a paged query walks.
 #[derive(Clone, Debug, PartialEq, Eq)]

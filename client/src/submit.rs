@@ -104,11 +104,12 @@ impl Client {
 		call: &Call,
 	) -> Result<TransactionProgress<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>> {
 		let mut nonce = submitter.next_nonce.lock().await;
-		let mut txs = self.api().at_current_block().await.map_err(Error::chain)?.transactions();
 		let n = match *nonce {
 			Some(n) => n,
-			None => txs.account_nonce(&submitter.account_id()).await.map_err(Error::chain)?,
+			None => self.next_nonce(&submitter.account_id()).await?,
 		};
+		// Mortality is anchored at the last finalized block, which every node has.
+		let mut txs = self.api().at_current_block().await.map_err(Error::chain)?.transactions();
 		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().nonce(n).build();
 		let submitted = async {
 			txs.create_signed(call, submitter.keypair(), params)
@@ -138,9 +139,13 @@ impl Client {
 				TransactionStatus::InBestBlock(in_block) if wait == Wait::InBlock =>
 					return Landed::from(in_block).await,
 				TransactionStatus::InFinalizedBlock(in_block) => return Landed::from(in_block).await,
-				TransactionStatus::Error { message } |
-				TransactionStatus::Invalid { message } |
-				TransactionStatus::Dropped { message } => {
+				// Invalid before inclusion: the pool's validation refused it (e.g. the permission
+				// check: "Invalid signing address").
+				TransactionStatus::Invalid { message } => {
+					*submitter.next_nonce.lock().await = None;
+					return Err(Error::Refused(message));
+				},
+				TransactionStatus::Error { message } | TransactionStatus::Dropped { message } => {
 					*submitter.next_nonce.lock().await = None;
 					return Err(Error::NotIncluded(message));
 				},

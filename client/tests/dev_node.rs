@@ -171,7 +171,7 @@ async fn council_vote_authorizes_a_submitter_and_revocation_refuses_it() {
 	let refused = client.submit_batch(&charlie, vec![record(1, 1, 1, now_ms())], Wait::InBlock).await;
 	assert!(matches!(refused, Err(Error::Refused(_))), "{refused:?}");
 
-	// Propose (Alice's aye counts), Bob votes aye, Alice closes: Charlie is authorized.
+	// Alice proposes, both vote aye (the proposer's vote is not implied), Alice closes.
 	let Proposed::Open(motion) = client
 		.propose(&alice, governance::authorize_submitter(charlie.account_id(), 0), threshold)
 		.await
@@ -179,6 +179,10 @@ async fn council_vote_authorizes_a_submitter_and_revocation_refuses_it() {
 	else {
 		panic!("a two-member council must vote")
 	};
+	client.vote(&alice, &motion, true).await.unwrap();
+	// One aye of two is below 2/3: closing now is too early.
+	let early = client.close(&alice, &motion).await;
+	assert!(matches!(&early, Err(Error::DispatchFailed(m)) if m.contains("TooEarly")), "{early:?}");
 	client.vote(&bob, &motion, true).await.unwrap();
 	assert_eq!(client.close(&alice, &motion).await.unwrap(), Ok(()));
 	let submitters = client.query().submitters().await.unwrap();
@@ -198,6 +202,7 @@ async fn council_vote_authorizes_a_submitter_and_revocation_refuses_it() {
 	else {
 		panic!("a two-member council must vote")
 	};
+	client.vote(&alice, &motion, true).await.unwrap();
 	client.vote(&bob, &motion, true).await.unwrap();
 	assert_eq!(client.close(&alice, &motion).await.unwrap(), Ok(()));
 	let refused = client.submit_batch(&charlie, vec![record(2, 1, 1, now_ms())], Wait::InBlock).await;

@@ -46,17 +46,17 @@ pub const STRANGER: u64 = 9;
 pub const NOW_MS: u64 = 1_795_651_200_000;
 
 parameter_types! {
-	pub static NowMs: u64 = NOW_MS;
+	pub static MockNow: u64 = NOW_MS;
 	pub const MaxBatchSize: u32 = 8;
 	pub const MaxSources: u32 = 3;
 	pub const MaxClockSkewMs: u64 = 300_000;
 }
 
-/// Wall clock of the mock, set through [`NowMs`].
+/// Wall clock of the mock, set through [`MockNow`].
 pub struct MockTime;
 impl UnixTime for MockTime {
 	fn now() -> Duration {
-		Duration::from_millis(NowMs::get())
+		Duration::from_millis(MockNow::get())
 	}
 }
 
