@@ -3,7 +3,10 @@
 //! record (so each index write creates a new trie branch), and a sequence gap.
 
 use super::*;
-use crate::{frame_support::traits::UnixTime, frame_system::RawOrigin, Pallet as AccessLog};
+use crate::{
+	frame_support::traits::{EnsureOrigin, Get, UnixTime},
+	frame_system::RawOrigin,
+};
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::frame_benchmarking::v2::*;
 
@@ -123,5 +126,5 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(AccessLog, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
