@@ -25,7 +25,7 @@ use serde_json::Value;
 /// Longest text field on chain, in bytes (the pallet's `MAX_TEXT_LEN`).
 pub const MAX_TEXT_LEN: usize = 256;
 /// Longest raw line accepted, in bytes.
-pub const MAX_LINE_LEN: usize = 16 * 1024;
+pub const MAX_LINE_LEN: usize = 1024 * 1024;
 /// How far ahead of the local clock a record's time may be (the pallet's `MaxClockSkewMs`).
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 
