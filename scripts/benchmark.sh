@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates pallets/access-log/src/weights.rs with FRAME benchmarking v2 on the real runtime.
-# Builds a separate node with `--features runtime-benchmarks` (profile `benchmarks`; the first
-# build is long: frame-benchmarking-cli brings ~120 more crates).
+# Builds the node with `--features runtime-benchmarks` (the first such build is long:
+# frame-benchmarking-cli brings ~120 more crates, and the feature rebuilds much of the node stack).
+# It replaces the release binary; scripts/build.sh switches back to the normal one.
 #   scripts/benchmark.sh [--steps 50] [--repeat 20]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -16,8 +17,8 @@ while (($#)); do
 	esac
 done
 log "building accesslog-node with runtime-benchmarks"
-cargo build --profile benchmarks --locked -p accesslog-node --features runtime-benchmarks
-bin="$CARGO_TARGET_DIR/benchmarks/accesslog-node"
+cargo build --release --locked -p accesslog-node --features runtime-benchmarks
+bin="$NODE_BIN"
 log "benchmarking pallet_access_log (steps $steps, repeat $repeat)"
 "$bin" benchmark pallet \
 	--chain dev \
