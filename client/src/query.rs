@@ -46,15 +46,10 @@ impl Client {
 }
 
 fn rpc_error(e: subxt_rpcs::Error) -> Error {
-	// The node's JSON-RPC errors carry our stable codes; keep them visible.
-	let text = e.to_string();
-	let code = ["4000", "4001", "4002", "4003", "4004", "5000"]
-		.iter()
-		.find(|c| text.contains(*c))
-		.and_then(|c| c.parse().ok());
-	match code {
-		Some(code) => Error::Rpc { code, message: text },
-		None => Error::Transport(e),
+	// The node's JSON-RPC errors carry our stable codes; keep them as data, not text.
+	match e {
+		subxt_rpcs::Error::User(u) => Error::Rpc { code: u.code, message: u.message },
+		other => Error::Transport(other),
 	}
 }
 
