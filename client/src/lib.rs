@@ -8,7 +8,11 @@
 //!   returns the block and the entry ids; a [`Submitter`] keeps its own nonce so concurrent
 //!   submissions from one key do not collide;
 //! - [`Client::query`] gives typed access to the `accessLog_*` RPC;
-//! - [`governance`] builds council proposals, votes and closes.
+//! - [`governance`] builds council proposals, votes and closes;
+//! - [`bulk`] submits whole log files idempotently (what the chain holds is skipped);
+//! - [`evidence`] builds evidence bundles and verifies them offline;
+//! - [`keys`] generates and loads sr25519 keys, [`pseudonym`] computes citizen and official
+//!   references, [`record`] validates platform records, [`synthetic`] generates test logs.
 //!
 //! The chain's types come from the metadata checked in at `metadata/accesslog.scale`
 //! (`scripts/update-metadata.sh` refreshes it; a test fails when it drifts from the runtime).
@@ -17,22 +21,29 @@
 #![doc = include_str!("../examples/submit.rs")]
 //! ```
 
+pub mod bulk;
 mod connect;
 mod error;
+pub mod evidence;
 pub mod governance;
+pub mod keys;
 pub mod pseudonym;
 pub mod query;
 pub mod record;
 mod submit;
+pub mod synthetic;
 
 pub use access_log_rpc_types as rpc_types;
 pub use connect::Client;
 pub use error::Error;
-pub use submit::{Landed, Receipt, RecordInput, Submitter, Wait};
+pub use submit::{watch, Landed, Progress, Receipt, RecordInput, Submitter, Wait};
 pub use subxt_signer::sr25519::Keypair;
 
 /// Types and calls generated from the chain's metadata.
-#[subxt::subxt(runtime_metadata_path = "metadata/accesslog.scale", derive_for_all_types = "Clone")]
+#[subxt::subxt(
+    runtime_metadata_path = "metadata/accesslog.scale",
+    derive_for_all_types = "Clone"
+)]
 pub mod runtime {}
 
 /// The chain's configuration as subxt sees it: Substrate defaults (sr25519 `MultiSignature`,

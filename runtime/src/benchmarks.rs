@@ -1,8 +1,6 @@
 //! The pallets whose benchmarks `scripts/benchmark.sh` runs on this runtime.
 
-polkadot_sdk::frame_benchmarking::define_benchmarks!(
-	[pallet_access_log, AccessLog]
-);
+polkadot_sdk::frame_benchmarking::define_benchmarks!([pallet_access_log, AccessLog]);
 
 #[allow(unused_imports)]
 use crate::AccessLog;
