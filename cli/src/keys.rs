@@ -9,89 +9,88 @@ use std::path::PathBuf;
 /// Key commands.
 #[derive(Subcommand)]
 pub enum KeysCommand {
-    /// Generate a new sr25519 key (submitter or council member) into a new file; prints its
-    /// account, never its secret.
-    Generate {
-        /// Where to write the key file (must not exist).
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Generate a new pseudonymisation key (32 random bytes) into a new file.
-    GeneratePseudonym {
-        /// Where to write the key file (must not exist).
-        #[arg(long)]
-        out: PathBuf,
-        /// The key's id (stored with every entry it pseudonymises; use a new id when rotating).
-        #[arg(long)]
-        key_id: u32,
-    },
-    /// Show the account and public key of a key (file or environment).
-    Inspect {
-        #[command(flatten)]
-        key: KeyArgs,
-    },
+	/// Generate a new sr25519 key (submitter or council member) into a new file; prints its
+	/// account, never its secret.
+	Generate {
+		/// Where to write the key file (must not exist).
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Generate a new pseudonymisation key (32 random bytes) into a new file.
+	GeneratePseudonym {
+		/// Where to write the key file (must not exist).
+		#[arg(long)]
+		out: PathBuf,
+		/// The key's id (stored with every entry it pseudonymises; use a new id when rotating).
+		#[arg(long)]
+		key_id: u32,
+	},
+	/// Show the account and public key of a key (file or environment).
+	Inspect {
+		#[command(flatten)]
+		key: KeyArgs,
+	},
 }
 
 /// Load the signing key named by `args`: the key file if given, else the environment variable.
 pub fn load(args: &KeyArgs) -> Result<Keypair, Failure> {
-    match &args.key_file {
-        Some(path) => keys::read_key_file(path),
-        None => keys::from_env(&args.key_env).map_err(|e| {
-            accesslog_client::Error::Invalid(format!(
-                "{e}; give a key file with --key-file, or the secret URI in {}",
-                args.key_env
-            ))
-        }),
-    }
-    .map_err(Failure::key)
+	match &args.key_file {
+		Some(path) => keys::read_key_file(path),
+		None => keys::from_env(&args.key_env).map_err(|e| {
+			accesslog_client::Error::Invalid(format!(
+				"{}; give a key file with --key-file, or the secret URI in {}",
+				crate::exit::message(&e),
+				args.key_env
+			))
+		}),
+	}
+	.map_err(Failure::key)
 }
 
 /// Load the pseudonymisation key named by `args`.
 pub fn load_pseudonym(args: &PseudonymArgs) -> Result<PseudonymKey, Failure> {
-    match &args.pseudonym_key_file {
-        Some(path) => keys::read_pseudonym_key_file(path),
-        None => keys::pseudonym_key_from_env(&args.pseudonym_key_env).map_err(|e| {
-            accesslog_client::Error::Invalid(format!(
-                "{e}; give --pseudonym-key-file, or <key_id>:<hex secret> in {}",
-                args.pseudonym_key_env
-            ))
-        }),
-    }
-    .map_err(Failure::key)
+	match &args.pseudonym_key_file {
+		Some(path) => keys::read_pseudonym_key_file(path),
+		None => keys::pseudonym_key_from_env(&args.pseudonym_key_env).map_err(|e| {
+			accesslog_client::Error::Invalid(format!(
+				"{}; give --pseudonym-key-file, or <key_id>:<hex secret> in {}",
+				crate::exit::message(&e),
+				args.pseudonym_key_env
+			))
+		}),
+	}
+	.map_err(Failure::key)
 }
 
 /// Run a key command.
 pub fn run(command: KeysCommand) -> Result<(), Failure> {
-    match command {
-        KeysCommand::Generate { out } => {
-            let (keypair, file) = keys::generate().map_err(Failure::key)?;
-            keys::write_key_file(&out, &file).map_err(Failure::key)?;
-            print_public(&keypair);
-            eprintln!(
-                "wrote {} (mode 0600); keep a copy offline: it cannot be recovered",
-                out.display()
-            );
-        }
-        KeysCommand::GeneratePseudonym { out, key_id } => {
-            let file = keys::generate_pseudonym_key(key_id).map_err(Failure::key)?;
-            let json = serde_json::to_string_pretty(&file).expect("serializes; qed");
-            keys::write_private_file(&out, &json).map_err(Failure::key)?;
-            println!("{{\"key_id\":{key_id}}}");
-            eprintln!(
-                "wrote {} (mode 0600); every submitter and auditor of this organisation needs the \
+	match command {
+		KeysCommand::Generate { out } => {
+			let (keypair, file) = keys::generate().map_err(Failure::key)?;
+			keys::write_key_file(&out, &file).map_err(Failure::key)?;
+			print_public(&keypair);
+			eprintln!(
+				"wrote {} (mode 0600); keep a copy offline: it cannot be recovered",
+				out.display()
+			);
+		},
+		KeysCommand::GeneratePseudonym { out, key_id } => {
+			let file = keys::generate_pseudonym_key(key_id).map_err(Failure::key)?;
+			let json = serde_json::to_string_pretty(&file).expect("serializes; qed");
+			keys::write_private_file(&out, &json).map_err(Failure::key)?;
+			println!("{{\"key_id\":{key_id}}}");
+			eprintln!(
+				"wrote {} (mode 0600); every submitter and auditor of this organisation needs the \
 				 same file, and losing it makes existing references unsearchable",
-                out.display()
-            );
-        }
-        KeysCommand::Inspect { key } => print_public(&load(&key)?),
-    }
-    Ok(())
+				out.display()
+			);
+		},
+		KeysCommand::Inspect { key } => print_public(&load(&key)?),
+	}
+	Ok(())
 }
 
 fn print_public(keypair: &Keypair) {
-    let info = keys::public_info(keypair);
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&info).expect("serializes; qed")
-    );
+	let info = keys::public_info(keypair);
+	println!("{}", serde_json::to_string_pretty(&info).expect("serializes; qed"));
 }

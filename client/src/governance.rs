@@ -9,14 +9,14 @@
 /// A call of the runtime, as a motion carries it.
 pub use crate::runtime::runtime_types::accesslog_runtime::RuntimeCall;
 use crate::{
-    runtime::{
-        self,
-        runtime_types::{
-            pallet_access_log::pallet::Call as AccessLogCall,
-            pallet_membership::pallet::Call as MembershipCall, sp_weights::weight_v2::Weight,
-        },
-    },
-    Client, Error, Result, Submitter, Wait,
+	runtime::{
+		self,
+		runtime_types::{
+			pallet_access_log::pallet::Call as AccessLogCall,
+			pallet_membership::pallet::Call as MembershipCall, sp_weights::weight_v2::Weight,
+		},
+	},
+	Client, Error, Result, Submitter, Wait,
 };
 use runtime::council::events as council;
 use subxt::utils::{AccountId32, MultiAddress, H256};
@@ -24,237 +24,205 @@ use subxt::utils::{AccountId32, MultiAddress, H256};
 /// A motion open in the council.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Motion {
-    /// Hash of the proposed call.
-    pub hash: H256,
-    /// Index of the proposal.
-    pub index: u32,
-    /// The proposed call's encoded length.
-    pub length: u32,
+	/// Hash of the proposed call.
+	pub hash: H256,
+	/// Index of the proposal.
+	pub index: u32,
+	/// The proposed call's encoded length.
+	pub length: u32,
 }
 
 /// What a proposal led to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Proposed {
-    /// The call ran at once (threshold 1): `Ok` or the call's error.
-    Executed(std::result::Result<(), String>),
-    /// A motion is open for votes.
-    Open(Motion),
+	/// The call ran at once (threshold 1): `Ok` or the call's error.
+	Executed(std::result::Result<(), String>),
+	/// A motion is open for votes.
+	Open(Motion),
 }
 
 /// `access_log.authorize_submitter(who, source)`.
 pub fn authorize_submitter(who: AccountId32, source: u32) -> RuntimeCall {
-    RuntimeCall::AccessLog(AccessLogCall::authorize_submitter { who, source })
+	RuntimeCall::AccessLog(AccessLogCall::authorize_submitter { who, source })
 }
 
 /// `access_log.revoke_submitter(who)`.
 pub fn revoke_submitter(who: AccountId32) -> RuntimeCall {
-    RuntimeCall::AccessLog(AccessLogCall::revoke_submitter { who })
+	RuntimeCall::AccessLog(AccessLogCall::revoke_submitter { who })
 }
 
 /// `access_log.register_source(name, agency)`.
 pub fn register_source(name: &str, agency: &str) -> RuntimeCall {
-    RuntimeCall::AccessLog(AccessLogCall::register_source {
-        name: name.as_bytes().to_vec(),
-        agency: agency.as_bytes().to_vec(),
-    })
+	RuntimeCall::AccessLog(AccessLogCall::register_source {
+		name: name.as_bytes().to_vec(),
+		agency: agency.as_bytes().to_vec(),
+	})
 }
 
 /// `access_log.set_source_active(source, active)`.
 pub fn set_source_active(source: u32, active: bool) -> RuntimeCall {
-    RuntimeCall::AccessLog(AccessLogCall::set_source_active { source, active })
+	RuntimeCall::AccessLog(AccessLogCall::set_source_active { source, active })
 }
 
 /// `council_membership.add_member(who)`.
 pub fn add_council_member(who: AccountId32) -> RuntimeCall {
-    RuntimeCall::CouncilMembership(MembershipCall::add_member {
-        who: MultiAddress::Id(who),
-    })
+	RuntimeCall::CouncilMembership(MembershipCall::add_member { who: MultiAddress::Id(who) })
 }
 
 /// `council_membership.remove_member(who)`.
 pub fn remove_council_member(who: AccountId32) -> RuntimeCall {
-    RuntimeCall::CouncilMembership(MembershipCall::remove_member {
-        who: MultiAddress::Id(who),
-    })
+	RuntimeCall::CouncilMembership(MembershipCall::remove_member { who: MultiAddress::Id(who) })
 }
 
 /// The threshold (ayes needed) for a 2/3 majority of a council of `members`.
 pub fn two_thirds(members: u32) -> u32 {
-    (2 * members).div_ceil(3).max(1)
+	(2 * members).div_ceil(3).max(1)
 }
 
 fn event_error<E: std::fmt::Debug>(e: E) -> String {
-    format!("{e:?}")
+	format!("{e:?}")
 }
 
 impl Client {
-    /// The SCALE-encoded length of a runtime call (the collective checks it against the bound).
-    async fn encoded_len(&self, call: &RuntimeCall) -> Result<u32> {
-        use subxt::ext::scale_encode::EncodeAsType;
-        let metadata = self
-            .api()
-            .at_current_block()
-            .await
-            .map_err(Error::chain)?
-            .metadata();
-        let bytes = call
-            .encode_as_type(metadata.outer_enums().call_enum_ty(), metadata.types())
-            .map_err(|e| Error::Invalid(format!("cannot encode the proposed call: {e}")))?;
-        Ok(bytes.len() as u32)
-    }
+	/// The SCALE-encoded length of a runtime call (the collective checks it against the bound).
+	async fn encoded_len(&self, call: &RuntimeCall) -> Result<u32> {
+		use subxt::ext::scale_encode::EncodeAsType;
+		let metadata = self.api().at_current_block().await.map_err(Error::chain)?.metadata();
+		let bytes = call
+			.encode_as_type(metadata.outer_enums().call_enum_ty(), metadata.types())
+			.map_err(|e| Error::Invalid(format!("cannot encode the proposed call: {e}")))?;
+		Ok(bytes.len() as u32)
+	}
 
-    /// The council's members.
-    pub async fn council_members(&self) -> Result<Vec<AccountId32>> {
-        let at = self.at_best_block().await?;
-        let members = at
-            .storage()
-            .fetch(runtime::storage().council().members(), ())
-            .await
-            .map_err(Error::chain)?
-            .decode()
-            .map_err(Error::chain)?;
-        Ok(members)
-    }
+	/// The council's members.
+	pub async fn council_members(&self) -> Result<Vec<AccountId32>> {
+		let at = self.at_best_block().await?;
+		let members = at
+			.storage()
+			.fetch(runtime::storage().council().members(), ())
+			.await
+			.map_err(Error::chain)?
+			.decode()
+			.map_err(Error::chain)?;
+		Ok(members)
+	}
 
-    /// Propose `call` to the council with `threshold` ayes needed (see [`two_thirds`]).
-    pub async fn propose(
-        &self,
-        member: &Submitter,
-        call: RuntimeCall,
-        threshold: u32,
-    ) -> Result<Proposed> {
-        let length = self.encoded_len(&call).await?;
-        let tx = runtime::tx().council().propose(threshold, call, length);
-        let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
-        if let Some(e) = events.find_first::<council::Executed>() {
-            return Ok(Proposed::Executed(
-                e.map_err(Error::chain)?.result.map_err(event_error),
-            ));
-        }
-        if let Some(p) = events.find_first::<council::Proposed>() {
-            let p = p.map_err(Error::chain)?;
-            return Ok(Proposed::Open(Motion {
-                hash: p.proposal_hash,
-                index: p.proposal_index,
-                length,
-            }));
-        }
-        Err(Error::NotIncluded(
-            "the proposal emitted neither Proposed nor Executed".into(),
-        ))
-    }
+	/// Propose `call` to the council with `threshold` ayes needed (see [`two_thirds`]).
+	pub async fn propose(
+		&self,
+		member: &Submitter,
+		call: RuntimeCall,
+		threshold: u32,
+	) -> Result<Proposed> {
+		let length = self.encoded_len(&call).await?;
+		let tx = runtime::tx().council().propose(threshold, call, length);
+		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
+		if let Some(e) = events.find_first::<council::Executed>() {
+			return Ok(Proposed::Executed(e.map_err(Error::chain)?.result.map_err(event_error)));
+		}
+		if let Some(p) = events.find_first::<council::Proposed>() {
+			let p = p.map_err(Error::chain)?;
+			return Ok(Proposed::Open(Motion {
+				hash: p.proposal_hash,
+				index: p.proposal_index,
+				length,
+			}));
+		}
+		Err(Error::NotIncluded("the proposal emitted neither Proposed nor Executed".into()))
+	}
 
-    /// Vote on an open motion.
-    pub async fn vote(&self, member: &Submitter, motion: &Motion, approve: bool) -> Result<()> {
-        let tx = runtime::tx()
-            .council()
-            .vote(motion.hash, motion.index, approve);
-        self.sign_and_wait(member, &tx, Wait::InBlock)
-            .await
-            .map(|_| ())
-    }
+	/// Vote on an open motion.
+	pub async fn vote(&self, member: &Submitter, motion: &Motion, approve: bool) -> Result<()> {
+		let tx = runtime::tx().council().vote(motion.hash, motion.index, approve);
+		self.sign_and_wait(member, &tx, Wait::InBlock).await.map(|_| ())
+	}
 
-    /// Close a motion that has enough votes; returns the executed call's result.
-    pub async fn close(
-        &self,
-        member: &Submitter,
-        motion: &Motion,
-    ) -> Result<std::result::Result<(), String>> {
-        // The bound only has to cover the call's weight; admin calls are far below this.
-        let bound = Weight {
-            ref_time: 500_000_000_000,
-            proof_size: 5 * 1024 * 1024,
-        };
-        let tx = runtime::tx()
-            .council()
-            .close(motion.hash, motion.index, bound, motion.length);
-        let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
-        if let Some(e) = events.find_first::<council::Executed>() {
-            return Ok(e.map_err(Error::chain)?.result.map_err(event_error));
-        }
-        if events.has::<council::Disapproved>() {
-            return Ok(Err("the council disapproved the motion".into()));
-        }
-        Err(Error::NotIncluded(
-            "closing emitted neither Executed nor Disapproved".into(),
-        ))
-    }
+	/// Close a motion that has enough votes; returns the executed call's result.
+	pub async fn close(
+		&self,
+		member: &Submitter,
+		motion: &Motion,
+	) -> Result<std::result::Result<(), String>> {
+		// The bound only has to cover the call's weight; admin calls are far below this.
+		let bound = Weight { ref_time: 500_000_000_000, proof_size: 5 * 1024 * 1024 };
+		let tx = runtime::tx().council().close(motion.hash, motion.index, bound, motion.length);
+		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
+		if let Some(e) = events.find_first::<council::Executed>() {
+			return Ok(e.map_err(Error::chain)?.result.map_err(event_error));
+		}
+		if events.has::<council::Disapproved>() {
+			return Ok(Err("the council disapproved the motion".into()));
+		}
+		Err(Error::NotIncluded("closing emitted neither Executed nor Disapproved".into()))
+	}
 }
 
 /// An open motion and its tally.
 #[derive(Clone, Debug)]
 pub struct OpenMotion {
-    /// Hash, index and length of the proposal.
-    pub motion: Motion,
-    /// Ayes needed.
-    pub threshold: u32,
-    /// Members who voted aye.
-    pub ayes: Vec<AccountId32>,
-    /// Members who voted nay.
-    pub nays: Vec<AccountId32>,
-    /// Block after which the motion may be closed whatever the votes.
-    pub end: u32,
-    /// The proposed call, readable.
-    pub call: String,
+	/// Hash, index and length of the proposal.
+	pub motion: Motion,
+	/// Ayes needed.
+	pub threshold: u32,
+	/// Members who voted aye.
+	pub ayes: Vec<AccountId32>,
+	/// Members who voted nay.
+	pub nays: Vec<AccountId32>,
+	/// Block after which the motion may be closed whatever the votes.
+	pub end: u32,
+	/// The proposed call, readable.
+	pub call: String,
 }
 
 impl Client {
-    /// The council's open motions, with their tallies, at the best block.
-    pub async fn motions(&self) -> Result<Vec<OpenMotion>> {
-        let at = self.at_best_block().await?;
-        let storage = at.storage();
-        let hashes = storage
-            .fetch(runtime::storage().council().proposals(), ())
-            .await
-            .map_err(Error::chain)?
-            .decode()
-            .map_err(Error::chain)?;
-        let mut out = Vec::new();
-        for hash in hashes.0 {
-            let Some(votes) = storage
-                .try_fetch(runtime::storage().council().voting(), (hash,))
-                .await
-                .map_err(Error::chain)?
-            else {
-                continue;
-            };
-            let votes = votes.decode().map_err(Error::chain)?;
-            let Some(call) = storage
-                .try_fetch(runtime::storage().council().proposal_of(), (hash,))
-                .await
-                .map_err(Error::chain)?
-            else {
-                continue;
-            };
-            let call = call.decode().map_err(Error::chain)?;
-            let length = self.encoded_len(&call).await?;
-            out.push(OpenMotion {
-                motion: Motion {
-                    hash,
-                    index: votes.index,
-                    length,
-                },
-                threshold: votes.threshold,
-                ayes: votes.ayes,
-                nays: votes.nays,
-                end: votes.end,
-                call: format!("{call:?}"),
-            });
-        }
-        Ok(out)
-    }
+	/// The council's open motions, with their tallies, at the best block.
+	pub async fn motions(&self) -> Result<Vec<OpenMotion>> {
+		let at = self.at_best_block().await?;
+		let storage = at.storage();
+		let hashes = storage
+			.fetch(runtime::storage().council().proposals(), ())
+			.await
+			.map_err(Error::chain)?
+			.decode()
+			.map_err(Error::chain)?;
+		let mut out = Vec::new();
+		for hash in hashes.0 {
+			let Some(votes) = storage
+				.try_fetch(runtime::storage().council().voting(), (hash,))
+				.await
+				.map_err(Error::chain)?
+			else {
+				continue;
+			};
+			let votes = votes.decode().map_err(Error::chain)?;
+			let Some(call) = storage
+				.try_fetch(runtime::storage().council().proposal_of(), (hash,))
+				.await
+				.map_err(Error::chain)?
+			else {
+				continue;
+			};
+			let call = call.decode().map_err(Error::chain)?;
+			let length = self.encoded_len(&call).await?;
+			out.push(OpenMotion {
+				motion: Motion { hash, index: votes.index, length },
+				threshold: votes.threshold,
+				ayes: votes.ayes,
+				nays: votes.nays,
+				end: votes.end,
+				call: format!("{call:?}"),
+			});
+		}
+		Ok(out)
+	}
 
-    /// The open motion with this proposal hash.
-    pub async fn motion(&self, hash: H256) -> Result<OpenMotion> {
-        self.motions()
-            .await?
-            .into_iter()
-            .find(|m| m.motion.hash == hash)
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "no open motion has hash {hash:?}: it was closed already or never proposed \
+	/// The open motion with this proposal hash.
+	pub async fn motion(&self, hash: H256) -> Result<OpenMotion> {
+		self.motions().await?.into_iter().find(|m| m.motion.hash == hash).ok_or_else(|| {
+			Error::Invalid(format!(
+				"no open motion has hash {hash:?}: it was closed already or never proposed \
 				 (`accesslog admin motions` lists the open ones)"
-                ))
-            })
-    }
+			))
+		})
+	}
 }

@@ -40,10 +40,7 @@ pub use submit::{watch, Landed, Progress, Receipt, RecordInput, Submitter, Wait}
 pub use subxt_signer::sr25519::Keypair;
 
 /// Types and calls generated from the chain's metadata.
-#[subxt::subxt(
-    runtime_metadata_path = "metadata/accesslog.scale",
-    derive_for_all_types = "Clone"
-)]
+#[subxt::subxt(runtime_metadata_path = "metadata/accesslog.scale", derive_for_all_types = "Clone")]
 pub mod runtime {}
 
 /// The chain's configuration as subxt sees it: Substrate defaults (sr25519 `MultiSignature`,

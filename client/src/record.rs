@@ -15,8 +15,8 @@
 //! the record hash, which is taken over the line exactly as received).
 
 use crate::{
-    pseudonym::{NationalId, PseudonymKey},
-    RecordInput,
+	pseudonym::{NationalId, PseudonymKey},
+	RecordInput,
 };
 use blake2::{digest::consts::U32, Blake2b, Digest};
 use serde::Deserialize;
@@ -33,227 +33,195 @@ pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
 pub struct RecordError {
-    /// The offending field (`line` for the line as a whole).
-    pub field: &'static str,
-    /// What is wrong with it.
-    pub reason: String,
+	/// The offending field (`line` for the line as a whole).
+	pub field: &'static str,
+	/// What is wrong with it.
+	pub reason: String,
 }
 
 fn err(field: &'static str, reason: impl Into<String>) -> RecordError {
-    RecordError {
-        field,
-        reason: reason.into(),
-    }
+	RecordError { field, reason: reason.into() }
 }
 
 /// A validated platform record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlatformRecord {
-    /// When the access happened, ms since the Unix epoch.
-    pub occurred_at: u64,
-    /// The platform's request id.
-    pub request_id: String,
-    /// The source's name.
-    pub source: String,
-    /// The source's sequence number.
-    pub seq: u64,
-    /// Calling agency.
-    pub agency: String,
-    /// Calling system.
-    pub system: String,
-    /// The official's ID (pseudonymised before it leaves this process).
-    pub user_id: String,
-    /// The citizen's national ID (pseudonymised before it leaves this process).
-    pub citizen_id: NationalId,
-    /// `METHOD path`.
-    pub action: String,
-    /// PDPA purpose code.
-    pub purpose: String,
-    /// HTTP status.
-    pub status: u16,
-    /// Number of personal records returned.
-    pub records: u32,
-    /// blake2-256 of the raw line.
-    pub record_hash: [u8; 32],
+	/// When the access happened, ms since the Unix epoch.
+	pub occurred_at: u64,
+	/// The platform's request id.
+	pub request_id: String,
+	/// The source's name.
+	pub source: String,
+	/// The source's sequence number.
+	pub seq: u64,
+	/// Calling agency.
+	pub agency: String,
+	/// Calling system.
+	pub system: String,
+	/// The official's ID (pseudonymised before it leaves this process).
+	pub user_id: String,
+	/// The citizen's national ID (pseudonymised before it leaves this process).
+	pub citizen_id: NationalId,
+	/// `METHOD path`.
+	pub action: String,
+	/// PDPA purpose code.
+	pub purpose: String,
+	/// HTTP status.
+	pub status: u16,
+	/// Number of personal records returned.
+	pub records: u32,
+	/// blake2-256 of the raw line.
+	pub record_hash: [u8; 32],
 }
 
 #[derive(Deserialize)]
 struct Raw {
-    ts: Option<Value>,
-    request_id: Option<Value>,
-    source: Option<Value>,
-    seq: Option<Value>,
-    agency: Option<Value>,
-    system: Option<Value>,
-    user_id: Option<Value>,
-    citizen_id: Option<Value>,
-    method: Option<Value>,
-    api: Option<Value>,
-    purpose: Option<Value>,
-    status: Option<Value>,
-    records: Option<Value>,
+	ts: Option<Value>,
+	request_id: Option<Value>,
+	source: Option<Value>,
+	seq: Option<Value>,
+	agency: Option<Value>,
+	system: Option<Value>,
+	user_id: Option<Value>,
+	citizen_id: Option<Value>,
+	method: Option<Value>,
+	api: Option<Value>,
+	purpose: Option<Value>,
+	status: Option<Value>,
+	records: Option<Value>,
 }
 
 /// blake2-256 of `bytes`.
 pub fn blake2_256(bytes: &[u8]) -> [u8; 32] {
-    Blake2b::<U32>::digest(bytes).into()
+	Blake2b::<U32>::digest(bytes).into()
 }
 
 fn text(field: &'static str, v: Option<Value>, max: usize) -> Result<String, RecordError> {
-    let s = match v {
-        None | Some(Value::Null) => return Err(err(field, "missing")),
-        Some(Value::String(s)) => s,
-        Some(other) => {
-            return Err(err(
-                field,
-                format!("must be a string, got {}", kind(&other)),
-            ))
-        }
-    };
-    if s.is_empty() {
-        return Err(err(field, "empty"));
-    }
-    if s.len() > max {
-        return Err(err(
-            field,
-            format!("{} bytes, at most {max} allowed", s.len()),
-        ));
-    }
-    if s.chars().any(char::is_control) {
-        return Err(err(field, "contains control characters"));
-    }
-    Ok(s)
+	let s = match v {
+		None | Some(Value::Null) => return Err(err(field, "missing")),
+		Some(Value::String(s)) => s,
+		Some(other) => return Err(err(field, format!("must be a string, got {}", kind(&other)))),
+	};
+	if s.is_empty() {
+		return Err(err(field, "empty"));
+	}
+	if s.len() > max {
+		return Err(err(field, format!("{} bytes, at most {max} allowed", s.len())));
+	}
+	if s.chars().any(char::is_control) {
+		return Err(err(field, "contains control characters"));
+	}
+	Ok(s)
 }
 
 fn integer(field: &'static str, v: Option<Value>) -> Result<u64, RecordError> {
-    match v {
-        None | Some(Value::Null) => Err(err(field, "missing")),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .ok_or_else(|| err(field, format!("must be a non-negative integer, got {n}"))),
-        Some(other) => Err(err(
-            field,
-            format!("must be an integer, got {}", kind(&other)),
-        )),
-    }
+	match v {
+		None | Some(Value::Null) => Err(err(field, "missing")),
+		Some(Value::Number(n)) => {
+			n.as_u64().ok_or_else(|| err(field, format!("must be a non-negative integer, got {n}")))
+		},
+		Some(other) => Err(err(field, format!("must be an integer, got {}", kind(&other)))),
+	}
 }
 
 fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+	match v {
+		Value::Null => "null",
+		Value::Bool(_) => "a boolean",
+		Value::Number(_) => "a number",
+		Value::String(_) => "a string",
+		Value::Array(_) => "an array",
+		Value::Object(_) => "an object",
+	}
 }
 
 /// Parse and validate one line, given the current time in ms since the epoch.
 pub fn parse_line(line: &str, now_ms: u64) -> Result<PlatformRecord, RecordError> {
-    if line.trim().is_empty() {
-        return Err(err("line", "empty"));
-    }
-    if line.len() > MAX_LINE_LEN {
-        return Err(err(
-            "line",
-            format!("{} bytes, at most {MAX_LINE_LEN} allowed", line.len()),
-        ));
-    }
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| err("line", format!("not valid JSON: {e}")))?;
-    if !value.is_object() {
-        return Err(err(
-            "line",
-            format!("must be a JSON object, got {}", kind(&value)),
-        ));
-    }
-    // From the text, not the parsed value: a repeated key (a second `citizen_id` smuggled in
-    // front of the real one) is an error here, where a JSON object would keep only the last.
-    drop(value);
-    let raw: Raw = serde_json::from_str(line).map_err(|e| err("line", e.to_string()))?;
+	if line.trim().is_empty() {
+		return Err(err("line", "empty"));
+	}
+	if line.len() > MAX_LINE_LEN {
+		return Err(err("line", format!("{} bytes, at most {MAX_LINE_LEN} allowed", line.len())));
+	}
+	let value: Value =
+		serde_json::from_str(line).map_err(|e| err("line", format!("not valid JSON: {e}")))?;
+	if !value.is_object() {
+		return Err(err("line", format!("must be a JSON object, got {}", kind(&value))));
+	}
+	// From the text, not the parsed value: a repeated key (a second `citizen_id` smuggled in
+	// front of the real one) is an error here, where a JSON object would keep only the last.
+	drop(value);
+	let raw: Raw = serde_json::from_str(line).map_err(|e| err("line", e.to_string()))?;
 
-    let ts = text("ts", raw.ts, 64)?;
-    let occurred = chrono::DateTime::parse_from_rfc3339(&ts)
-        .map_err(|e| err("ts", format!("not an RFC 3339 timestamp ({e})")))?
-        .timestamp_millis();
-    if occurred < 0 {
-        return Err(err("ts", "before 1970"));
-    }
-    if occurred > (now_ms.min(i64::MAX as u64) as i64).saturating_add(MAX_CLOCK_SKEW_MS) {
-        return Err(err(
-            "ts",
-            "more than 5 minutes in the future: check the source's clock",
-        ));
-    }
-    let seq = integer("seq", raw.seq)?;
-    if seq == 0 {
-        return Err(err("seq", "sequence numbers start at 1"));
-    }
-    let status = integer("status", raw.status)?;
-    if !(100..=599).contains(&status) {
-        return Err(err(
-            "status",
-            format!("{status} is not an HTTP status (100-599)"),
-        ));
-    }
-    let records = integer("records", raw.records)?;
-    let records = u32::try_from(records).map_err(|_| err("records", "too large"))?;
-    let citizen = match raw.citizen_id {
-        Some(Value::String(s)) => {
-            NationalId::parse(&s).map_err(|e| err("citizen_id", e.to_string()))?
-        }
-        None | Some(Value::Null) => return Err(err("citizen_id", "missing")),
-        Some(other) => {
-            return Err(err(
-                "citizen_id",
-                format!("must be a string, got {}", kind(&other)),
-            ))
-        }
-    };
-    let method = text("method", raw.method, 16)?;
-    let api = text("api", raw.api, MAX_TEXT_LEN)?;
-    let action = format!("{method} {api}");
-    if action.len() > MAX_TEXT_LEN {
-        return Err(err(
-            "api",
-            format!("method and path exceed {MAX_TEXT_LEN} bytes"),
-        ));
-    }
-    Ok(PlatformRecord {
-        occurred_at: occurred as u64,
-        request_id: text("request_id", raw.request_id, 128)?,
-        source: text("source", raw.source, 128)?,
-        seq,
-        agency: text("agency", raw.agency, MAX_TEXT_LEN)?,
-        system: text("system", raw.system, MAX_TEXT_LEN)?,
-        user_id: text("user_id", raw.user_id, 128)?,
-        citizen_id: citizen,
-        action,
-        purpose: text("purpose", raw.purpose, 16)?,
-        status: status as u16,
-        records,
-        record_hash: blake2_256(line.as_bytes()),
-    })
+	let ts = text("ts", raw.ts, 64)?;
+	let occurred = chrono::DateTime::parse_from_rfc3339(&ts)
+		.map_err(|e| err("ts", format!("not an RFC 3339 timestamp ({e})")))?
+		.timestamp_millis();
+	if occurred < 0 {
+		return Err(err("ts", "before 1970"));
+	}
+	if occurred > (now_ms.min(i64::MAX as u64) as i64).saturating_add(MAX_CLOCK_SKEW_MS) {
+		return Err(err("ts", "more than 5 minutes in the future: check the source's clock"));
+	}
+	let seq = integer("seq", raw.seq)?;
+	if seq == 0 {
+		return Err(err("seq", "sequence numbers start at 1"));
+	}
+	let status = integer("status", raw.status)?;
+	if !(100..=599).contains(&status) {
+		return Err(err("status", format!("{status} is not an HTTP status (100-599)")));
+	}
+	let records = integer("records", raw.records)?;
+	let records = u32::try_from(records).map_err(|_| err("records", "too large"))?;
+	let citizen = match raw.citizen_id {
+		Some(Value::String(s)) => {
+			NationalId::parse(&s).map_err(|e| err("citizen_id", e.to_string()))?
+		},
+		None | Some(Value::Null) => return Err(err("citizen_id", "missing")),
+		Some(other) => {
+			return Err(err("citizen_id", format!("must be a string, got {}", kind(&other))))
+		},
+	};
+	let method = text("method", raw.method, 16)?;
+	let api = text("api", raw.api, MAX_TEXT_LEN)?;
+	let action = format!("{method} {api}");
+	if action.len() > MAX_TEXT_LEN {
+		return Err(err("api", format!("method and path exceed {MAX_TEXT_LEN} bytes")));
+	}
+	Ok(PlatformRecord {
+		occurred_at: occurred as u64,
+		request_id: text("request_id", raw.request_id, 128)?,
+		source: text("source", raw.source, 128)?,
+		seq,
+		agency: text("agency", raw.agency, MAX_TEXT_LEN)?,
+		system: text("system", raw.system, MAX_TEXT_LEN)?,
+		user_id: text("user_id", raw.user_id, 128)?,
+		citizen_id: citizen,
+		action,
+		purpose: text("purpose", raw.purpose, 16)?,
+		status: status as u16,
+		records,
+		record_hash: blake2_256(line.as_bytes()),
+	})
 }
 
 impl PlatformRecord {
-    /// The chain entry for this record, as source `source_id`, pseudonymised with `key`.
-    pub fn to_entry(&self, source_id: u32, key: &PseudonymKey) -> RecordInput {
-        RecordInput {
-            source: source_id,
-            seq: self.seq,
-            occurred_at: self.occurred_at,
-            agency: self.agency.as_bytes().to_vec(),
-            system: self.system.as_bytes().to_vec(),
-            accessor_ref: key.accessor_ref(&self.user_id),
-            citizen_ref: key.citizen_ref(&self.citizen_id),
-            key_id: key.key_id(),
-            action: self.action.as_bytes().to_vec(),
-            purpose: self.purpose.as_bytes().to_vec(),
-            status: self.status,
-            records: self.records,
-            record_hash: self.record_hash,
-        }
-    }
+	/// The chain entry for this record, as source `source_id`, pseudonymised with `key`.
+	pub fn to_entry(&self, source_id: u32, key: &PseudonymKey) -> RecordInput {
+		RecordInput {
+			source: source_id,
+			seq: self.seq,
+			occurred_at: self.occurred_at,
+			agency: self.agency.as_bytes().to_vec(),
+			system: self.system.as_bytes().to_vec(),
+			accessor_ref: key.accessor_ref(&self.user_id),
+			citizen_ref: key.citizen_ref(&self.citizen_id),
+			key_id: key.key_id(),
+			action: self.action.as_bytes().to_vec(),
+			purpose: self.purpose.as_bytes().to_vec(),
+			status: self.status,
+			records: self.records,
+			record_hash: self.record_hash,
+		}
+	}
 }

@@ -2,11 +2,11 @@
 
 use crate::{runtime, ChainConfig, Client, Error, Keypair, Result};
 use subxt::{
-    client::OnlineClientAtBlockImpl,
-    config::DefaultExtrinsicParamsBuilder,
-    extrinsics::ExtrinsicEvents,
-    transactions::{Payload, TransactionInBlock, TransactionProgress, TransactionStatus},
-    utils::{AccountId32, H256},
+	client::OnlineClientAtBlockImpl,
+	config::DefaultExtrinsicParamsBuilder,
+	extrinsics::ExtrinsicEvents,
+	transactions::{Payload, TransactionInBlock, TransactionProgress, TransactionStatus},
+	utils::{AccountId32, H256},
 };
 use tokio::sync::Mutex;
 
@@ -16,126 +16,111 @@ pub type RecordInput = runtime::runtime_types::pallet_access_log::types::LogReco
 /// How long a submission waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wait {
-    /// Until a block (not yet final) holds the transaction.
-    InBlock,
-    /// Until a GRANDPA-finalized block holds it.
-    Finalized,
+	/// Until a block (not yet final) holds the transaction.
+	InBlock,
+	/// Until a GRANDPA-finalized block holds it.
+	Finalized,
 }
 
 /// Where a submitted transaction landed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
-    /// Hash of the block holding the transaction.
-    pub block_hash: H256,
-    /// Hash of the transaction.
-    pub extrinsic_hash: H256,
-    /// Ids of the entries it stored, in submission order (empty for non-log calls).
-    pub entry_ids: Vec<u64>,
-    /// Sequence gaps it revealed, as `(source, first missing, last missing)`.
-    pub gaps: Vec<(u32, u64, u64)>,
+	/// Hash of the block holding the transaction.
+	pub block_hash: H256,
+	/// Hash of the transaction.
+	pub extrinsic_hash: H256,
+	/// Ids of the entries it stored, in submission order (empty for non-log calls).
+	pub entry_ids: Vec<u64>,
+	/// Sequence gaps it revealed, as `(source, first missing, last missing)`.
+	pub gaps: Vec<(u32, u64, u64)>,
 }
 
 /// A signing key with its own nonce counter, so concurrent submissions from one key get
 /// consecutive nonces instead of racing for the same one.
 pub struct Submitter {
-    keypair: Keypair,
-    next_nonce: Mutex<Option<u64>>,
+	keypair: Keypair,
+	next_nonce: Mutex<Option<u64>>,
 }
 
 impl Submitter {
-    /// A submitter signing with `keypair`.
-    pub fn new(keypair: Keypair) -> Self {
-        Submitter {
-            keypair,
-            next_nonce: Mutex::new(None),
-        }
-    }
+	/// A submitter signing with `keypair`.
+	pub fn new(keypair: Keypair) -> Self {
+		Submitter { keypair, next_nonce: Mutex::new(None) }
+	}
 
-    /// The account that signs.
-    pub fn account_id(&self) -> AccountId32 {
-        self.keypair.public_key().into()
-    }
+	/// The account that signs.
+	pub fn account_id(&self) -> AccountId32 {
+		self.keypair.public_key().into()
+	}
 
-    /// The key pair.
-    pub fn keypair(&self) -> &Keypair {
-        &self.keypair
-    }
+	/// The key pair.
+	pub fn keypair(&self) -> &Keypair {
+		&self.keypair
+	}
 }
 
 impl Client {
-    /// Submit up to the chain's `MaxBatchSize` records in one `submit_batch` transaction (or
-    /// `submit` for a single record), and wait as asked.
-    pub async fn submit_batch(
-        &self,
-        submitter: &Submitter,
-        records: Vec<RecordInput>,
-        wait: Wait,
-    ) -> Result<Receipt> {
-        if records.is_empty() {
-            return Err(Error::Invalid("no records to submit".into()));
-        }
-        let events = if records.len() == 1 {
-            let record = records.into_iter().next().expect("one record; qed");
-            self.sign_and_wait(submitter, &runtime::tx().access_log().submit(record), wait)
-                .await?
-        } else {
-            self.sign_and_wait(
-                submitter,
-                &runtime::tx().access_log().submit_batch(records),
-                wait,
-            )
-            .await?
-        };
-        Receipt::from_landed(events)
-    }
+	/// Submit up to the chain's `MaxBatchSize` records in one `submit_batch` transaction (or
+	/// `submit` for a single record), and wait as asked.
+	pub async fn submit_batch(
+		&self,
+		submitter: &Submitter,
+		records: Vec<RecordInput>,
+		wait: Wait,
+	) -> Result<Receipt> {
+		if records.is_empty() {
+			return Err(Error::Invalid("no records to submit".into()));
+		}
+		let events = if records.len() == 1 {
+			let record = records.into_iter().next().expect("one record; qed");
+			self.sign_and_wait(submitter, &runtime::tx().access_log().submit(record), wait).await?
+		} else {
+			self.sign_and_wait(submitter, &runtime::tx().access_log().submit_batch(records), wait)
+				.await?
+		};
+		Receipt::from_landed(events)
+	}
 
-    /// Sign `call` with `submitter`'s key and submit it; returns the transaction's progress
-    /// stream. Nonces come from the submitter's own counter, so concurrent calls do not collide.
-    pub async fn submit_and_watch<Call: Payload>(
-        &self,
-        submitter: &Submitter,
-        call: &Call,
-    ) -> Result<Progress> {
-        let mut nonce = submitter.next_nonce.lock().await;
-        let n = match *nonce {
-            Some(n) => n,
-            None => self.next_nonce(&submitter.account_id()).await?,
-        };
-        // Mortality is anchored at the last finalized block, which every node has.
-        let mut txs = self
-            .api()
-            .at_current_block()
-            .await
-            .map_err(Error::chain)?
-            .transactions();
-        let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
-            .nonce(n)
-            .build();
-        let submitted = async {
-            txs.create_signed(call, submitter.keypair(), params)
-                .await
-                .map_err(|e| Error::Refused(e.to_string()))?
-                .submit_and_watch()
-                .await
-                .map_err(|e| Error::Refused(e.to_string()))
-        }
-        .await;
-        // On refusal, ask the chain again next time: the pool may know better than we do.
-        *nonce = if submitted.is_ok() { Some(n + 1) } else { None };
-        submitted
-    }
+	/// Sign `call` with `submitter`'s key and submit it; returns the transaction's progress
+	/// stream. Nonces come from the submitter's own counter, so concurrent calls do not collide.
+	pub async fn submit_and_watch<Call: Payload>(
+		&self,
+		submitter: &Submitter,
+		call: &Call,
+	) -> Result<Progress> {
+		let mut nonce = submitter.next_nonce.lock().await;
+		let n = match *nonce {
+			Some(n) => n,
+			None => self.next_nonce(&submitter.account_id()).await?,
+		};
+		// Mortality is anchored at the last finalized block, which every node has.
+		let mut txs = self.api().at_current_block().await.map_err(Error::chain)?.transactions();
+		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().nonce(n).build();
+		let submitted = async {
+			txs.create_signed(call, submitter.keypair(), params)
+				.await
+				.map_err(|e| Error::Refused(e.to_string()))?
+				.submit_and_watch()
+				.await
+				.map_err(|e| Error::Refused(e.to_string()))
+		}
+		.await;
+		// On refusal, ask the chain again next time: the pool may know better than we do.
+		*nonce = if submitted.is_ok() { Some(n + 1) } else { None };
+		submitted
+	}
 
-    /// Sign `call` with `submitter`'s key, submit it, and wait until it is in a block or
-    /// finalized; fails with the decoded dispatch error if the call failed.
-    pub async fn sign_and_wait<Call: Payload>(
-        &self,
-        submitter: &Submitter,
-        call: &Call,
-        wait: Wait,
-    ) -> Result<Landed> {
-        let progress = self.submit_and_watch(submitter, call).await?;
-        watch(progress, submitter, wait, || ()).await
-    }
+	/// Sign `call` with `submitter`'s key, submit it, and wait until it is in a block or
+	/// finalized; fails with the decoded dispatch error if the call failed.
+	pub async fn sign_and_wait<Call: Payload>(
+		&self,
+		submitter: &Submitter,
+		call: &Call,
+		wait: Wait,
+	) -> Result<Landed> {
+		let progress = self.submit_and_watch(submitter, call).await?;
+		watch(progress, submitter, wait, || ()).await
+	}
 }
 
 /// The progress stream of a submitted transaction.
@@ -144,88 +129,81 @@ pub type Progress = TransactionProgress<ChainConfig, OnlineClientAtBlockImpl<Cha
 /// Follow a submitted transaction until it is in a block or finalized (`wait`); `in_block` runs
 /// once when a block first holds it (so a caller can release a slot while finality is awaited).
 pub async fn watch(
-    mut progress: Progress,
-    submitter: &Submitter,
-    wait: Wait,
-    in_block: impl FnOnce(),
+	mut progress: Progress,
+	submitter: &Submitter,
+	wait: Wait,
+	in_block: impl FnOnce(),
 ) -> Result<Landed> {
-    let mut in_block = Some(in_block);
-    while let Some(status) = progress.next().await {
-        match status.map_err(Error::chain)? {
-            TransactionStatus::InBestBlock(in_block_tx) => {
-                if let Some(f) = in_block.take() {
-                    f();
-                }
-                if wait == Wait::InBlock {
-                    return Landed::from(in_block_tx).await;
-                }
-            }
-            TransactionStatus::InFinalizedBlock(in_block_tx) => {
-                if let Some(f) = in_block.take() {
-                    f();
-                }
-                return Landed::from(in_block_tx).await;
-            }
-            // Invalid before inclusion: the pool's validation refused it (e.g. the permission
-            // check: "Invalid signing address").
-            TransactionStatus::Invalid { message } => {
-                *submitter.next_nonce.lock().await = None;
-                return Err(Error::Refused(message));
-            }
-            TransactionStatus::Error { message } | TransactionStatus::Dropped { message } => {
-                *submitter.next_nonce.lock().await = None;
-                return Err(Error::NotIncluded(message));
-            }
-            _ => continue,
-        }
-    }
-    Err(Error::NotIncluded(
-        "the node closed the transaction's status stream".into(),
-    ))
+	let mut in_block = Some(in_block);
+	while let Some(status) = progress.next().await {
+		match status.map_err(Error::chain)? {
+			TransactionStatus::InBestBlock(in_block_tx) => {
+				if let Some(f) = in_block.take() {
+					f();
+				}
+				if wait == Wait::InBlock {
+					return Landed::from(in_block_tx).await;
+				}
+			},
+			TransactionStatus::InFinalizedBlock(in_block_tx) => {
+				if let Some(f) = in_block.take() {
+					f();
+				}
+				return Landed::from(in_block_tx).await;
+			},
+			// Invalid before inclusion: the pool's validation refused it (e.g. the permission
+			// check: "Invalid signing address").
+			TransactionStatus::Invalid { message } => {
+				*submitter.next_nonce.lock().await = None;
+				return Err(Error::Refused(message));
+			},
+			TransactionStatus::Error { message } | TransactionStatus::Dropped { message } => {
+				*submitter.next_nonce.lock().await = None;
+				return Err(Error::NotIncluded(message));
+			},
+			_ => continue,
+		}
+	}
+	Err(Error::NotIncluded("the node closed the transaction's status stream".into()))
 }
 
 impl Receipt {
-    /// The receipt of a landed log submission: its entry ids and sequence gaps, from its events.
-    pub fn from_landed(landed: Landed) -> Result<Receipt> {
-        use runtime::access_log::events::{EntryStored, SequenceGap};
-        let (block_hash, events) = (landed.block_hash, landed.events);
-        Ok(Receipt {
-            block_hash,
-            extrinsic_hash: events.extrinsic_hash(),
-            entry_ids: events
-                .find::<EntryStored>()
-                .map(|e| e.map(|e| e.entry_id))
-                .collect::<Result<_, _>>()
-                .map_err(Error::chain)?,
-            gaps: events
-                .find::<SequenceGap>()
-                .map(|e| e.map(|g| (g.source, g.first, g.last)))
-                .collect::<Result<_, _>>()
-                .map_err(Error::chain)?,
-        })
-    }
+	/// The receipt of a landed log submission: its entry ids and sequence gaps, from its events.
+	pub fn from_landed(landed: Landed) -> Result<Receipt> {
+		use runtime::access_log::events::{EntryStored, SequenceGap};
+		let (block_hash, events) = (landed.block_hash, landed.events);
+		Ok(Receipt {
+			block_hash,
+			extrinsic_hash: events.extrinsic_hash(),
+			entry_ids: events
+				.find::<EntryStored>()
+				.map(|e| e.map(|e| e.entry_id))
+				.collect::<Result<_, _>>()
+				.map_err(Error::chain)?,
+			gaps: events
+				.find::<SequenceGap>()
+				.map(|e| e.map(|g| (g.source, g.first, g.last)))
+				.collect::<Result<_, _>>()
+				.map_err(Error::chain)?,
+		})
+	}
 }
 
 /// A transaction in a block, with its events.
 pub struct Landed {
-    /// The block holding it.
-    pub block_hash: H256,
-    /// Its events (the call succeeded).
-    pub events: ExtrinsicEvents<ChainConfig>,
+	/// The block holding it.
+	pub block_hash: H256,
+	/// Its events (the call succeeded).
+	pub events: ExtrinsicEvents<ChainConfig>,
 }
 
 impl Landed {
-    /// Wait for the transaction's events; fails with the dispatch error if its call failed.
-    pub async fn from(
-        in_block: TransactionInBlock<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>,
-    ) -> Result<Landed> {
-        let events = in_block
-            .wait_for_success()
-            .await
-            .map_err(|e| Error::DispatchFailed(e.to_string()))?;
-        Ok(Landed {
-            block_hash: in_block.block_hash(),
-            events,
-        })
-    }
+	/// Wait for the transaction's events; fails with the dispatch error if its call failed.
+	pub async fn from(
+		in_block: TransactionInBlock<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>,
+	) -> Result<Landed> {
+		let events =
+			in_block.wait_for_success().await.map_err(|e| Error::DispatchFailed(e.to_string()))?;
+		Ok(Landed { block_hash: in_block.block_hash(), events })
+	}
 }

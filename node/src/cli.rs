@@ -5,52 +5,52 @@ use polkadot_sdk::*;
 /// Options of `accesslog-node`.
 #[derive(Debug, clap::Parser)]
 pub struct Cli {
-    /// A maintenance subcommand; without one, the node runs.
-    #[command(subcommand)]
-    pub subcommand: Option<Subcommand>,
+	/// A maintenance subcommand; without one, the node runs.
+	#[command(subcommand)]
+	pub subcommand: Option<Subcommand>,
 
-    /// Options for running the node.
-    #[clap(flatten)]
-    pub run: sc_cli::RunCmd,
+	/// Options for running the node.
+	#[clap(flatten)]
+	pub run: sc_cli::RunCmd,
 }
 
 /// Maintenance subcommands.
 #[derive(Debug, clap::Subcommand)]
 #[allow(clippy::large_enum_variant)]
 pub enum Subcommand {
-    /// Key management (generate, inspect, insert into the keystore, node keys).
-    #[command(subcommand)]
-    Key(sc_cli::KeySubcommand),
+	/// Key management (generate, inspect, insert into the keystore, node keys).
+	#[command(subcommand)]
+	Key(sc_cli::KeySubcommand),
 
-    /// Export a chain specification (e.g. `--chain local`) as JSON, to edit and share.
-    ExportChainSpec(sc_cli::ExportChainSpecCmd),
+	/// Export a chain specification (e.g. `--chain local`) as JSON, to edit and share.
+	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
-    /// Build a chain specification (deprecated upstream; prefer `export-chain-spec`).
-    BuildSpec(sc_cli::BuildSpecCmd),
+	/// Build a chain specification (deprecated upstream; prefer `export-chain-spec`).
+	BuildSpec(sc_cli::BuildSpecCmd),
 
-    /// Validate blocks.
-    CheckBlock(sc_cli::CheckBlockCmd),
+	/// Validate blocks.
+	CheckBlock(sc_cli::CheckBlockCmd),
 
-    /// Export blocks.
-    ExportBlocks(sc_cli::ExportBlocksCmd),
+	/// Export blocks.
+	ExportBlocks(sc_cli::ExportBlocksCmd),
 
-    /// Export the state of a given block into a chain spec.
-    ExportState(sc_cli::ExportStateCmd),
+	/// Export the state of a given block into a chain spec.
+	ExportState(sc_cli::ExportStateCmd),
 
-    /// Import blocks.
-    ImportBlocks(sc_cli::ImportBlocksCmd),
+	/// Import blocks.
+	ImportBlocks(sc_cli::ImportBlocksCmd),
 
-    /// Remove the whole chain.
-    PurgeChain(sc_cli::PurgeChainCmd),
+	/// Remove the whole chain.
+	PurgeChain(sc_cli::PurgeChainCmd),
 
-    /// Revert the chain to a previous state.
-    Revert(sc_cli::RevertCmd),
+	/// Revert the chain to a previous state.
+	Revert(sc_cli::RevertCmd),
 
-    /// Runtime benchmarks (only in a node built with `--features runtime-benchmarks`).
-    #[cfg(feature = "runtime-benchmarks")]
-    #[command(subcommand)]
-    Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+	/// Runtime benchmarks (only in a node built with `--features runtime-benchmarks`).
+	#[cfg(feature = "runtime-benchmarks")]
+	#[command(subcommand)]
+	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 
-    /// Database meta columns information.
-    ChainInfo(sc_cli::ChainInfoCmd),
+	/// Database meta columns information.
+	ChainInfo(sc_cli::ChainInfoCmd),
 }

@@ -19,84 +19,78 @@ pub const HOUSEHOLD_SOURCE_AGENCY: &str = "高雄市政府資訊中心";
 
 /// A genesis with the given validators, council and submitters of source 0 (the household API).
 pub fn genesis(
-    authorities: Vec<(AuraId, GrandpaId)>,
-    council: Vec<AccountId>,
-    submitters: Vec<AccountId>,
+	authorities: Vec<(AuraId, GrandpaId)>,
+	council: Vec<AccountId>,
+	submitters: Vec<AccountId>,
 ) -> Value {
-    build_struct_json_patch!(RuntimeGenesisConfig {
-        aura: pallet_aura::GenesisConfig {
-            authorities: authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
-        },
-        grandpa: pallet_grandpa::GenesisConfig {
-            authorities: authorities
-                .iter()
-                .map(|x| (x.1.clone(), 1))
-                .collect::<Vec<_>>(),
-        },
-        council_membership: pallet_membership::GenesisConfig {
-            members: council.try_into().expect("council fits MaxMembers"),
-        },
-        access_log: pallet_access_log::GenesisConfig {
-            sources: vec![(
-                HOUSEHOLD_SOURCE_NAME.as_bytes().to_vec(),
-                HOUSEHOLD_SOURCE_AGENCY.as_bytes().to_vec()
-            )],
-            submitters: submitters
-                .into_iter()
-                .map(|who| (who, 0))
-                .collect::<Vec<_>>(),
-        },
-    })
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		aura: pallet_aura::GenesisConfig {
+			authorities: authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		council_membership: pallet_membership::GenesisConfig {
+			members: council.try_into().expect("council fits MaxMembers"),
+		},
+		access_log: pallet_access_log::GenesisConfig {
+			sources: vec![(
+				HOUSEHOLD_SOURCE_NAME.as_bytes().to_vec(),
+				HOUSEHOLD_SOURCE_AGENCY.as_bytes().to_vec()
+			)],
+			submitters: submitters.into_iter().map(|who| (who, 0)).collect::<Vec<_>>(),
+		},
+	})
 }
 
 fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
-    (aura.public().into(), grandpa.public().into())
+	(aura.public().into(), grandpa.public().into())
 }
 
 /// `development`: Alice validates, is the whole council and submits for the household API.
 pub fn development_config_genesis() -> Value {
-    genesis(
-        vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-        vec![Sr25519Keyring::Alice.to_account_id()],
-        vec![Sr25519Keyring::Alice.to_account_id()],
-    )
+	genesis(
+		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![Sr25519Keyring::Alice.to_account_id()],
+		vec![Sr25519Keyring::Alice.to_account_id()],
+	)
 }
 
 /// `local_testnet`: Alice, Bob and Charlie validate and form the council; Dave submits.
 pub fn local_config_genesis() -> Value {
-    genesis(
-        vec![
-            authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-            authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-            authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-        ],
-        vec![
-            Sr25519Keyring::Alice.to_account_id(),
-            Sr25519Keyring::Bob.to_account_id(),
-            Sr25519Keyring::Charlie.to_account_id(),
-        ],
-        vec![Sr25519Keyring::Dave.to_account_id()],
-    )
+	genesis(
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		],
+		vec![
+			Sr25519Keyring::Alice.to_account_id(),
+			Sr25519Keyring::Bob.to_account_id(),
+			Sr25519Keyring::Charlie.to_account_id(),
+		],
+		vec![Sr25519Keyring::Dave.to_account_id()],
+	)
 }
 
 /// The JSON patch of a preset, if `id` names one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
-    let patch = match id.as_ref() {
-        sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
-        sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
-        _ => return None,
-    };
-    Some(
-        serde_json::to_string(&patch)
-            .expect("serialization to json is expected to work. qed.")
-            .into_bytes(),
-    )
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
 }
 
 /// The names of the presets.
 pub fn preset_names() -> Vec<PresetId> {
-    vec![
-        PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
-        PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
-    ]
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
 }

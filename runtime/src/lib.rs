@@ -28,9 +28,9 @@ pub mod permission;
 use alloc::vec::Vec;
 pub use polkadot_sdk::*;
 use sp_runtime::{
-    generic, impl_opaque_keys,
-    traits::{BlakeTwo256, IdentifyAccount, Verify},
-    MultiAddress, MultiSignature,
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
 };
 use sp_version::RuntimeVersion;
 
@@ -42,40 +42,40 @@ pub use sp_runtime::BuildStorage;
 
 /// Opaque types: what the node needs to know of the runtime without knowing its calls.
 pub mod opaque {
-    use super::*;
-    use sp_runtime::traits::Hash as HashT;
+	use super::*;
+	use sp_runtime::traits::Hash as HashT;
 
-    pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
 
-    /// Opaque block header type.
-    pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
-    /// Opaque block type.
-    pub type Block = generic::Block<Header, UncheckedExtrinsic>;
-    /// Opaque block identifier type.
-    pub type BlockId = generic::BlockId<Block>;
-    /// Opaque block hash type.
-    pub type Hash = <BlakeTwo256 as HashT>::Output;
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block identifier type.
+	pub type BlockId = generic::BlockId<Block>;
+	/// Opaque block hash type.
+	pub type Hash = <BlakeTwo256 as HashT>::Output;
 }
 
 impl_opaque_keys! {
-    /// The session keys of a validator: Aura for authoring, GRANDPA for finality votes.
-    pub struct SessionKeys {
-        pub aura: Aura,
-        pub grandpa: Grandpa,
-    }
+	/// The session keys of a validator: Aura for authoring, GRANDPA for finality votes.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
 }
 
 /// The runtime's version. Bump `spec_version` on every change of runtime logic.
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
-    spec_name: alloc::borrow::Cow::Borrowed("accesslog"),
-    impl_name: alloc::borrow::Cow::Borrowed("accesslog"),
-    authoring_version: 1,
-    spec_version: 100,
-    impl_version: 1,
-    apis: apis::RUNTIME_API_VERSIONS,
-    transaction_version: 1,
-    system_version: 1,
+	spec_name: alloc::borrow::Cow::Borrowed("accesslog"),
+	impl_name: alloc::borrow::Cow::Borrowed("accesslog"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
 };
 
 /// Target block time, in milliseconds. Aura slots are this long.
@@ -113,20 +113,20 @@ pub type BlockId = generic::BlockId<Block>;
 /// The transaction extensions. [`permission::CheckPermission`] carries no payload of its own, so
 /// standard tools (Polkadot.js, subxt) sign for this chain unchanged. There is no fee payment.
 pub type TxExtension = (
-    frame_system::CheckNonZeroSender<Runtime>,
-    permission::CheckPermission<Runtime>,
-    frame_system::CheckSpecVersion<Runtime>,
-    frame_system::CheckTxVersion<Runtime>,
-    frame_system::CheckGenesis<Runtime>,
-    frame_system::CheckEra<Runtime>,
-    frame_system::CheckNonce<Runtime>,
-    frame_system::CheckWeight<Runtime>,
-    frame_system::WeightReclaim<Runtime>,
+	frame_system::CheckNonZeroSender<Runtime>,
+	permission::CheckPermission<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
 );
 
 /// Extrinsic as the runtime sees it.
 pub type UncheckedExtrinsic =
-    generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
@@ -136,12 +136,12 @@ type Migrations = ();
 
 /// Executive: dispatches calls to the pallets.
 pub type Executive = frame_executive::Executive<
-    Runtime,
-    Block,
-    frame_system::ChainContext<Runtime>,
-    Runtime,
-    AllPalletsWithSystem,
-    Migrations,
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
 >;
 
 /// The admin council's instance of `pallet-collective`.
@@ -151,39 +151,39 @@ pub type CouncilMembershipInstance = pallet_membership::Instance1;
 
 #[frame_support::runtime]
 mod runtime {
-    #[runtime::runtime]
-    #[runtime::derive(
-        RuntimeCall,
-        RuntimeEvent,
-        RuntimeError,
-        RuntimeOrigin,
-        RuntimeFreezeReason,
-        RuntimeHoldReason,
-        RuntimeSlashReason,
-        RuntimeLockId,
-        RuntimeTask,
-        RuntimeViewFunction
-    )]
-    pub struct Runtime;
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
 
-    #[runtime::pallet_index(0)]
-    pub type System = frame_system;
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
 
-    #[runtime::pallet_index(1)]
-    pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
 
-    #[runtime::pallet_index(2)]
-    pub type Aura = pallet_aura;
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
 
-    #[runtime::pallet_index(3)]
-    pub type Grandpa = pallet_grandpa;
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
 
-    #[runtime::pallet_index(4)]
-    pub type Council = pallet_collective<Instance1>;
+	#[runtime::pallet_index(4)]
+	pub type Council = pallet_collective<Instance1>;
 
-    #[runtime::pallet_index(5)]
-    pub type CouncilMembership = pallet_membership<Instance1>;
+	#[runtime::pallet_index(5)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
 
-    #[runtime::pallet_index(6)]
-    pub type AccessLog = pallet_access_log;
+	#[runtime::pallet_index(6)]
+	pub type AccessLog = pallet_access_log;
 }

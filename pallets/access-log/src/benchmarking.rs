@@ -4,133 +4,127 @@
 
 use super::*;
 use crate::{
-    frame_support::traits::{EnsureOrigin, Get, UnixTime},
-    frame_system::RawOrigin,
+	frame_support::traits::{EnsureOrigin, Get, UnixTime},
+	frame_system::RawOrigin,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::frame_benchmarking::v2::*;
 
 /// A worst-case record of `source` with sequence `seq`.
 fn worst_record<T: Config>(source: SourceId, seq: u64) -> RecordInput {
-    let text = vec![b'x'; MAX_TEXT_LEN as usize];
-    let mut unique = [0u8; 32];
-    unique[..8].copy_from_slice(&seq.to_be_bytes());
-    let now = T::Time::now().as_millis() as u64;
-    RecordInput {
-        source,
-        seq,
-        occurred_at: now.saturating_sub(seq),
-        agency: text.clone(),
-        system: text.clone(),
-        accessor_ref: unique,
-        citizen_ref: unique,
-        key_id: 1,
-        action: text.clone(),
-        purpose: text,
-        status: 200,
-        records: 1,
-        record_hash: unique,
-    }
+	let text = vec![b'x'; MAX_TEXT_LEN as usize];
+	let mut unique = [0u8; 32];
+	unique[..8].copy_from_slice(&seq.to_be_bytes());
+	let now = T::Time::now().as_millis() as u64;
+	RecordInput {
+		source,
+		seq,
+		occurred_at: now.saturating_sub(seq),
+		agency: text.clone(),
+		system: text.clone(),
+		accessor_ref: unique,
+		citizen_ref: unique,
+		key_id: 1,
+		action: text.clone(),
+		purpose: text,
+		status: 200,
+		records: 1,
+		record_hash: unique,
+	}
 }
 
 /// Register a source and authorize a submitter for it; returns both.
 fn setup_submitter<T: Config>() -> (T::AccountId, SourceId) {
-    let source = Pallet::<T>::do_register_source(
-        vec![b'n'; MAX_NAME_LEN as usize],
-        vec![b'a'; MAX_NAME_LEN as usize],
-    )
-    .expect("a fresh benchmark state has room for a source");
-    let caller: T::AccountId = whitelisted_caller();
-    Pallet::<T>::do_authorize(caller.clone(), source).expect("source was just registered");
-    (caller, source)
+	let source = Pallet::<T>::do_register_source(
+		vec![b'n'; MAX_NAME_LEN as usize],
+		vec![b'a'; MAX_NAME_LEN as usize],
+	)
+	.expect("a fresh benchmark state has room for a source");
+	let caller: T::AccountId = whitelisted_caller();
+	Pallet::<T>::do_authorize(caller.clone(), source).expect("source was just registered");
+	(caller, source)
 }
 
 #[benchmarks]
 mod benchmarks {
-    use super::*;
+	use super::*;
 
-    #[benchmark]
-    fn submit() {
-        let (caller, source) = setup_submitter::<T>();
-        // A gap (seq 2 after nothing) costs an extra event: include it.
-        let record = worst_record::<T>(source, 2);
+	#[benchmark]
+	fn submit() {
+		let (caller, source) = setup_submitter::<T>();
+		// A gap (seq 2 after nothing) costs an extra event: include it.
+		let record = worst_record::<T>(source, 2);
 
-        #[extrinsic_call]
-        _(RawOrigin::Signed(caller), record);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), record);
 
-        assert_eq!(NextEntryId::<T>::get(), 1);
-    }
+		assert_eq!(NextEntryId::<T>::get(), 1);
+	}
 
-    #[benchmark]
-    fn submit_batch(n: Linear<1, { T::MaxBatchSize::get() }>) {
-        let (caller, source) = setup_submitter::<T>();
-        let records: Vec<_> = (1..=n as u64)
-            .map(|s| worst_record::<T>(source, s * 2))
-            .collect();
+	#[benchmark]
+	fn submit_batch(n: Linear<1, { T::MaxBatchSize::get() }>) {
+		let (caller, source) = setup_submitter::<T>();
+		let records: Vec<_> = (1..=n as u64).map(|s| worst_record::<T>(source, s * 2)).collect();
 
-        #[extrinsic_call]
-        _(RawOrigin::Signed(caller), records);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), records);
 
-        assert_eq!(NextEntryId::<T>::get(), n as u64);
-    }
+		assert_eq!(NextEntryId::<T>::get(), n as u64);
+	}
 
-    #[benchmark]
-    fn register_source() -> Result<(), BenchmarkError> {
-        let origin =
-            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-        let name = vec![b'n'; MAX_NAME_LEN as usize];
-        let before = NextSourceId::<T>::get();
+	#[benchmark]
+	fn register_source() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let name = vec![b'n'; MAX_NAME_LEN as usize];
+		let before = NextSourceId::<T>::get();
 
-        #[extrinsic_call]
-        _(
-            origin as T::RuntimeOrigin,
-            name,
-            vec![b'a'; MAX_NAME_LEN as usize],
-        );
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, name, vec![b'a'; MAX_NAME_LEN as usize]);
 
-        assert_eq!(NextSourceId::<T>::get(), before + 1);
-        Ok(())
-    }
+		assert_eq!(NextSourceId::<T>::get(), before + 1);
+		Ok(())
+	}
 
-    #[benchmark]
-    fn set_source_active() -> Result<(), BenchmarkError> {
-        let (_, source) = setup_submitter::<T>();
-        let origin =
-            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+	#[benchmark]
+	fn set_source_active() -> Result<(), BenchmarkError> {
+		let (_, source) = setup_submitter::<T>();
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
-        #[extrinsic_call]
-        _(origin as T::RuntimeOrigin, source, false);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, source, false);
 
-        assert!(!Sources::<T>::get(source).expect("registered above").active);
-        Ok(())
-    }
+		assert!(!Sources::<T>::get(source).expect("registered above").active);
+		Ok(())
+	}
 
-    #[benchmark]
-    fn authorize_submitter() -> Result<(), BenchmarkError> {
-        let (_, source) = setup_submitter::<T>();
-        let origin =
-            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-        let who: T::AccountId = account("submitter", 1, 0);
+	#[benchmark]
+	fn authorize_submitter() -> Result<(), BenchmarkError> {
+		let (_, source) = setup_submitter::<T>();
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who: T::AccountId = account("submitter", 1, 0);
 
-        #[extrinsic_call]
-        _(origin as T::RuntimeOrigin, who.clone(), source);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone(), source);
 
-        assert!(Pallet::<T>::is_active_submitter(&who));
-        Ok(())
-    }
+		assert!(Pallet::<T>::is_active_submitter(&who));
+		Ok(())
+	}
 
-    #[benchmark]
-    fn revoke_submitter() -> Result<(), BenchmarkError> {
-        let (caller, _) = setup_submitter::<T>();
-        let origin =
-            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+	#[benchmark]
+	fn revoke_submitter() -> Result<(), BenchmarkError> {
+		let (caller, _) = setup_submitter::<T>();
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
-        #[extrinsic_call]
-        _(origin as T::RuntimeOrigin, caller.clone());
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, caller.clone());
 
-        assert!(!Pallet::<T>::is_active_submitter(&caller));
-        Ok(())
-    }
+		assert!(!Pallet::<T>::is_active_submitter(&caller));
+		Ok(())
+	}
 
-    impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

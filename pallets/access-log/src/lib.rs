@@ -61,516 +61,499 @@ pub const LOG_TARGET: &str = "runtime::access-log";
 
 #[frame_support::pallet]
 pub mod pallet {
-    use super::*;
-    use alloc::vec::Vec;
-    use frame_support::{
-        pallet_prelude::*,
-        traits::{Defensive, UnixTime},
-    };
-    use frame_system::pallet_prelude::*;
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{Defensive, UnixTime},
+	};
+	use frame_system::pallet_prelude::*;
 
-    /// The in-code storage version.
-    const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
-    #[pallet::pallet]
-    #[pallet::storage_version(STORAGE_VERSION)]
-    pub struct Pallet<T>(_);
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
 
-    /// Configuration of the pallet.
-    #[pallet::config]
-    pub trait Config: polkadot_sdk::frame_system::Config {
-        /// Origin allowed to register sources and to authorize or revoke submitters: in the
-        /// runtime, a 2/3 majority of the admin council.
-        type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+	/// Configuration of the pallet.
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config {
+		/// Origin allowed to register sources and to authorize or revoke submitters: in the
+		/// runtime, a 2/3 majority of the admin council.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-        /// Wall-clock time, used to refuse records dated too far in the future.
-        type Time: UnixTime;
+		/// Wall-clock time, used to refuse records dated too far in the future.
+		type Time: UnixTime;
 
-        /// Most records one `submit_batch` may carry. Re-run the benchmarks if this changes.
-        #[pallet::constant]
-        type MaxBatchSize: Get<u32>;
+		/// Most records one `submit_batch` may carry. Re-run the benchmarks if this changes.
+		#[pallet::constant]
+		type MaxBatchSize: Get<u32>;
 
-        /// Most sources that can ever be registered.
-        #[pallet::constant]
-        type MaxSources: Get<u32>;
+		/// Most sources that can ever be registered.
+		#[pallet::constant]
+		type MaxSources: Get<u32>;
 
-        /// How far (milliseconds) a record's `occurred_at` may lie ahead of the chain's clock.
-        #[pallet::constant]
-        type MaxClockSkewMs: Get<u64>;
+		/// How far (milliseconds) a record's `occurred_at` may lie ahead of the chain's clock.
+		#[pallet::constant]
+		type MaxClockSkewMs: Get<u64>;
 
-        /// Weight information for the calls of this pallet.
-        type WeightInfo: WeightInfo;
-    }
+		/// Weight information for the calls of this pallet.
+		type WeightInfo: WeightInfo;
+	}
 
-    /// Id the next registered source will get (= number of sources).
-    #[pallet::storage]
-    pub type NextSourceId<T> = StorageValue<_, SourceId, ValueQuery>;
+	/// Id the next registered source will get (= number of sources).
+	#[pallet::storage]
+	pub type NextSourceId<T> = StorageValue<_, SourceId, ValueQuery>;
 
-    /// Registered sources.
-    // Twox64Concat: source ids are assigned by the pallet, not chosen by users.
-    #[pallet::storage]
-    pub type Sources<T: Config> =
-        StorageMap<_, Twox64Concat, SourceId, SourceInfo<BlockNumberFor<T>>, OptionQuery>;
+	/// Registered sources.
+	// Twox64Concat: source ids are assigned by the pallet, not chosen by users.
+	#[pallet::storage]
+	pub type Sources<T: Config> =
+		StorageMap<_, Twox64Concat, SourceId, SourceInfo<BlockNumberFor<T>>, OptionQuery>;
 
-    /// Submitter accounts, current and revoked.
-    // Blake2_128Concat: account ids are chosen by their holders.
-    #[pallet::storage]
-    pub type Submitters<T: Config> = StorageMap<
-        _,
-        Blake2_128Concat,
-        T::AccountId,
-        SubmitterInfo<BlockNumberFor<T>>,
-        OptionQuery,
-    >;
+	/// Submitter accounts, current and revoked.
+	// Blake2_128Concat: account ids are chosen by their holders.
+	#[pallet::storage]
+	pub type Submitters<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		SubmitterInfo<BlockNumberFor<T>>,
+		OptionQuery,
+	>;
 
-    /// Id the next entry will get (= number of entries stored).
-    #[pallet::storage]
-    pub type NextEntryId<T> = StorageValue<_, EntryId, ValueQuery>;
+	/// Id the next entry will get (= number of entries stored).
+	#[pallet::storage]
+	pub type NextEntryId<T> = StorageValue<_, EntryId, ValueQuery>;
 
-    /// The entries, by id.
-    // Twox64Concat: ids are dense counters assigned by the pallet.
-    #[pallet::storage]
-    pub type Entries<T: Config> =
-        StorageMap<_, Twox64Concat, EntryId, Entry<T::AccountId, BlockNumberFor<T>>, OptionQuery>;
+	/// The entries, by id.
+	// Twox64Concat: ids are dense counters assigned by the pallet.
+	#[pallet::storage]
+	pub type Entries<T: Config> =
+		StorageMap<_, Twox64Concat, EntryId, Entry<T::AccountId, BlockNumberFor<T>>, OptionQuery>;
 
-    /// Index `(source, big-endian seq) -> entry id`: refuses duplicates, answers sequence ranges.
-    // Twox64Concat for the pallet-assigned source id; Identity over big-endian bytes keeps
-    // sequences in numeric order.
-    #[pallet::storage]
-    pub type EntryBySeq<T> =
-        StorageDoubleMap<_, Twox64Concat, SourceId, Identity, [u8; 8], EntryId, OptionQuery>;
+	/// Index `(source, big-endian seq) -> entry id`: refuses duplicates, answers sequence ranges.
+	// Twox64Concat for the pallet-assigned source id; Identity over big-endian bytes keeps
+	// sequences in numeric order.
+	#[pallet::storage]
+	pub type EntryBySeq<T> =
+		StorageDoubleMap<_, Twox64Concat, SourceId, Identity, [u8; 8], EntryId, OptionQuery>;
 
-    /// Index `(citizen_ref, big-endian entry id)`: all accesses to one citizen's data, in order.
-    // Identity: the citizen reference is already a keyed hash, and submitters are authorized.
-    #[pallet::storage]
-    pub type EntriesByCitizen<T> =
-        StorageDoubleMap<_, Identity, Hash32, Identity, [u8; 8], (), OptionQuery>;
+	/// Index `(citizen_ref, big-endian entry id)`: all accesses to one citizen's data, in order.
+	// Identity: the citizen reference is already a keyed hash, and submitters are authorized.
+	#[pallet::storage]
+	pub type EntriesByCitizen<T> =
+		StorageDoubleMap<_, Identity, Hash32, Identity, [u8; 8], (), OptionQuery>;
 
-    /// Index `(accessor_ref, big-endian entry id)`: all accesses by one official, in order.
-    // Identity: as for `EntriesByCitizen`.
-    #[pallet::storage]
-    pub type EntriesByAccessor<T> =
-        StorageDoubleMap<_, Identity, Hash32, Identity, [u8; 8], (), OptionQuery>;
+	/// Index `(accessor_ref, big-endian entry id)`: all accesses by one official, in order.
+	// Identity: as for `EntriesByCitizen`.
+	#[pallet::storage]
+	pub type EntriesByAccessor<T> =
+		StorageDoubleMap<_, Identity, Hash32, Identity, [u8; 8], (), OptionQuery>;
 
-    /// Index `(big-endian occurred_at, big-endian entry id)`: accesses in time order.
-    // Identity over big-endian bytes: the trie order is time order, so a time range is one scan.
-    #[pallet::storage]
-    pub type EntriesByTime<T> =
-        StorageDoubleMap<_, Identity, [u8; 8], Identity, [u8; 8], (), OptionQuery>;
+	/// Index `(big-endian occurred_at, big-endian entry id)`: accesses in time order.
+	// Identity over big-endian bytes: the trie order is time order, so a time range is one scan.
+	#[pallet::storage]
+	pub type EntriesByTime<T> =
+		StorageDoubleMap<_, Identity, [u8; 8], Identity, [u8; 8], (), OptionQuery>;
 
-    /// Events of this pallet.
-    #[pallet::event]
-    #[pallet::generate_deposit(pub(super) fn deposit_event)]
-    pub enum Event<T: Config> {
-        /// Governance registered a new source.
-        SourceRegistered {
-            /// Id of the new source.
-            source: SourceId,
-            /// Its name.
-            name: Vec<u8>,
-        },
-        /// Governance activated or deactivated a source.
-        SourceActiveSet {
-            /// The source.
-            source: SourceId,
-            /// Whether it now accepts entries.
-            active: bool,
-        },
-        /// Governance authorized an account to write for a source.
-        SubmitterAuthorized {
-            /// The account.
-            who: T::AccountId,
-            /// The source it may write for.
-            source: SourceId,
-        },
-        /// Governance revoked a submitter.
-        SubmitterRevoked {
-            /// The account.
-            who: T::AccountId,
-            /// The source it wrote for.
-            source: SourceId,
-        },
-        /// An entry was stored.
-        EntryStored {
-            /// Id of the new entry.
-            entry_id: EntryId,
-            /// Its source.
-            source: SourceId,
-            /// The source's sequence number.
-            seq: u64,
-            /// Hash of the complete original record.
-            record_hash: Hash32,
-        },
-        /// A stored sequence number skipped ahead: records `first..=last` of the source are
-        /// missing (lost, or still to come).
-        SequenceGap {
-            /// The source.
-            source: SourceId,
-            /// First missing sequence number.
-            first: u64,
-            /// Last missing sequence number.
-            last: u64,
-        },
-    }
+	/// Events of this pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// Governance registered a new source.
+		SourceRegistered {
+			/// Id of the new source.
+			source: SourceId,
+			/// Its name.
+			name: Vec<u8>,
+		},
+		/// Governance activated or deactivated a source.
+		SourceActiveSet {
+			/// The source.
+			source: SourceId,
+			/// Whether it now accepts entries.
+			active: bool,
+		},
+		/// Governance authorized an account to write for a source.
+		SubmitterAuthorized {
+			/// The account.
+			who: T::AccountId,
+			/// The source it may write for.
+			source: SourceId,
+		},
+		/// Governance revoked a submitter.
+		SubmitterRevoked {
+			/// The account.
+			who: T::AccountId,
+			/// The source it wrote for.
+			source: SourceId,
+		},
+		/// An entry was stored.
+		EntryStored {
+			/// Id of the new entry.
+			entry_id: EntryId,
+			/// Its source.
+			source: SourceId,
+			/// The source's sequence number.
+			seq: u64,
+			/// Hash of the complete original record.
+			record_hash: Hash32,
+		},
+		/// A stored sequence number skipped ahead: records `first..=last` of the source are
+		/// missing (lost, or still to come).
+		SequenceGap {
+			/// The source.
+			source: SourceId,
+			/// First missing sequence number.
+			first: u64,
+			/// Last missing sequence number.
+			last: u64,
+		},
+	}
 
-    /// Errors of this pallet. Every call that fails changes nothing.
-    #[pallet::error]
-    pub enum Error<T> {
-        /// The signer has never been authorized as a submitter. Ask the council to authorize it.
-        NotAuthorized,
-        /// The signer was a submitter but has been revoked.
-        SubmitterRevoked,
-        /// The submitter is already authorized; revoke it first to move it to another source.
-        AlreadyAuthorized,
-        /// The record names a source other than the one the submitter is authorized for.
-        WrongSource,
-        /// No source with this id is registered.
-        UnknownSource,
-        /// The source is deactivated and accepts no entries.
-        SourceInactive,
-        /// The source already has this active state; nothing to change.
-        SourceUnchanged,
-        /// The maximum number of sources ([`Config::MaxSources`]) is registered.
-        TooManySources,
-        /// A source name or agency is empty.
-        EmptyName,
-        /// A source name or agency is longer than [`MAX_NAME_LEN`] bytes.
-        NameTooLong,
-        /// An entry with this `(source, seq)` is already stored: the record was submitted before.
-        DuplicateSequence,
-        /// Sequence numbers start at 1.
-        InvalidSequence,
-        /// The record's `occurred_at` lies further in the future than
-        /// [`Config::MaxClockSkewMs`]: check the source's clock.
-        TimestampInFuture,
-        /// A text field (agency, system, action, purpose) is longer than [`MAX_TEXT_LEN`] bytes.
-        FieldTooLong,
-        /// `submit_batch` was called with no records.
-        EmptyBatch,
-        /// `submit_batch` was called with more than [`Config::MaxBatchSize`] records.
-        BatchTooLarge,
-        /// The entry id counter would overflow.
-        Overflow,
-    }
+	/// Errors of this pallet. Every call that fails changes nothing.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The signer has never been authorized as a submitter. Ask the council to authorize it.
+		NotAuthorized,
+		/// The signer was a submitter but has been revoked.
+		SubmitterRevoked,
+		/// The submitter is already authorized; revoke it first to move it to another source.
+		AlreadyAuthorized,
+		/// The record names a source other than the one the submitter is authorized for.
+		WrongSource,
+		/// No source with this id is registered.
+		UnknownSource,
+		/// The source is deactivated and accepts no entries.
+		SourceInactive,
+		/// The source already has this active state; nothing to change.
+		SourceUnchanged,
+		/// The maximum number of sources ([`Config::MaxSources`]) is registered.
+		TooManySources,
+		/// A source name or agency is empty.
+		EmptyName,
+		/// A source name or agency is longer than [`MAX_NAME_LEN`] bytes.
+		NameTooLong,
+		/// An entry with this `(source, seq)` is already stored: the record was submitted before.
+		DuplicateSequence,
+		/// Sequence numbers start at 1.
+		InvalidSequence,
+		/// The record's `occurred_at` lies further in the future than
+		/// [`Config::MaxClockSkewMs`]: check the source's clock.
+		TimestampInFuture,
+		/// A text field (agency, system, action, purpose) is longer than [`MAX_TEXT_LEN`] bytes.
+		FieldTooLong,
+		/// `submit_batch` was called with no records.
+		EmptyBatch,
+		/// `submit_batch` was called with more than [`Config::MaxBatchSize`] records.
+		BatchTooLarge,
+		/// The entry id counter would overflow.
+		Overflow,
+	}
 
-    /// Initial sources and submitters.
-    #[pallet::genesis_config]
-    #[derive(frame_support::DefaultNoBound)]
-    pub struct GenesisConfig<T: Config> {
-        /// Sources as `(name, agency)`, registered with ids 0, 1, ... in this order.
-        pub sources: Vec<(Vec<u8>, Vec<u8>)>,
-        /// Submitters as `(account, source id)`.
-        pub submitters: Vec<(T::AccountId, SourceId)>,
-    }
+	/// Initial sources and submitters.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Sources as `(name, agency)`, registered with ids 0, 1, ... in this order.
+		pub sources: Vec<(Vec<u8>, Vec<u8>)>,
+		/// Submitters as `(account, source id)`.
+		pub submitters: Vec<(T::AccountId, SourceId)>,
+	}
 
-    #[pallet::genesis_build]
-    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-        fn build(&self) {
-            for (name, agency) in &self.sources {
-                Pallet::<T>::do_register_source(name.clone(), agency.clone())
-                    .expect("genesis sources must be valid");
-            }
-            for (who, source) in &self.submitters {
-                Pallet::<T>::do_authorize(who.clone(), *source)
-                    .expect("genesis submitters must name registered sources");
-            }
-        }
-    }
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (name, agency) in &self.sources {
+				Pallet::<T>::do_register_source(name.clone(), agency.clone())
+					.expect("genesis sources must be valid");
+			}
+			for (who, source) in &self.submitters {
+				Pallet::<T>::do_authorize(who.clone(), *source)
+					.expect("genesis submitters must name registered sources");
+			}
+		}
+	}
 
-    #[pallet::hooks]
-    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-        #[cfg(feature = "try-runtime")]
-        fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-            Self::do_try_state()
-        }
-    }
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
 
-    #[pallet::call(weight(<T as Config>::WeightInfo))]
-    impl<T: Config> Pallet<T> {
-        /// Store one access record.
-        ///
-        /// ## Dispatch Origin
-        /// Signed by an active submitter of `record.source`.
-        ///
-        /// ## Details
-        /// Refused with no state change if the `(source, seq)` is already stored, the source is
-        /// inactive, a field is too long or the time lies in the future. A `seq` that skips ahead
-        /// is stored and a [`Event::SequenceGap`] emitted.
-        ///
-        /// ## Events
-        /// [`Event::EntryStored`], possibly preceded by [`Event::SequenceGap`].
-        #[pallet::call_index(0)]
-        pub fn submit(origin: OriginFor<T>, record: RecordInput) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            let source = Self::ensure_submitter(&who)?;
-            let record = Self::check_record(source, record)?;
-            Self::store(&who, record)
-        }
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Store one access record.
+		///
+		/// ## Dispatch Origin
+		/// Signed by an active submitter of `record.source`.
+		///
+		/// ## Details
+		/// Refused with no state change if the `(source, seq)` is already stored, the source is
+		/// inactive, a field is too long or the time lies in the future. A `seq` that skips ahead
+		/// is stored and a [`Event::SequenceGap`] emitted.
+		///
+		/// ## Events
+		/// [`Event::EntryStored`], possibly preceded by [`Event::SequenceGap`].
+		#[pallet::call_index(0)]
+		pub fn submit(origin: OriginFor<T>, record: RecordInput) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let source = Self::ensure_submitter(&who)?;
+			let record = Self::check_record(source, record)?;
+			Self::store(&who, record)
+		}
 
-        /// Store up to [`Config::MaxBatchSize`] access records at once, all or none.
-        ///
-        /// ## Dispatch Origin
-        /// Signed by an active submitter of the records' source.
-        ///
-        /// ## Details
-        /// The batch is atomic: if any record is refused (for the reasons of [`Pallet::submit`])
-        /// nothing is stored. Entries get consecutive ids in batch order.
-        ///
-        /// ## Events
-        /// One [`Event::EntryStored`] per record, and [`Event::SequenceGap`] where sequences skip.
-        #[pallet::call_index(1)]
-        #[pallet::weight(<T as Config>::WeightInfo::submit_batch(records.len() as u32))]
-        pub fn submit_batch(origin: OriginFor<T>, records: Vec<RecordInput>) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
-            ensure!(
-                records.len() as u32 <= T::MaxBatchSize::get(),
-                Error::<T>::BatchTooLarge
-            );
-            let source = Self::ensure_submitter(&who)?;
-            let checked = records
-                .into_iter()
-                .map(|r| Self::check_record(source, r))
-                .collect::<Result<Vec<_>, _>>()?;
-            // Dispatch is transactional: a duplicate found half-way rolls back earlier writes.
-            checked
-                .into_iter()
-                .try_for_each(|record| Self::store(&who, record))
-        }
+		/// Store up to [`Config::MaxBatchSize`] access records at once, all or none.
+		///
+		/// ## Dispatch Origin
+		/// Signed by an active submitter of the records' source.
+		///
+		/// ## Details
+		/// The batch is atomic: if any record is refused (for the reasons of [`Pallet::submit`])
+		/// nothing is stored. Entries get consecutive ids in batch order.
+		///
+		/// ## Events
+		/// One [`Event::EntryStored`] per record, and [`Event::SequenceGap`] where sequences skip.
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::submit_batch(records.len() as u32))]
+		pub fn submit_batch(origin: OriginFor<T>, records: Vec<RecordInput>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
+			ensure!(records.len() as u32 <= T::MaxBatchSize::get(), Error::<T>::BatchTooLarge);
+			let source = Self::ensure_submitter(&who)?;
+			let checked = records
+				.into_iter()
+				.map(|r| Self::check_record(source, r))
+				.collect::<Result<Vec<_>, _>>()?;
+			// Dispatch is transactional: a duplicate found half-way rolls back earlier writes.
+			checked.into_iter().try_for_each(|record| Self::store(&who, record))
+		}
 
-        /// Register a new source, active from now on.
-        ///
-        /// ## Dispatch Origin
-        /// [`Config::AdminOrigin`].
-        ///
-        /// ## Events
-        /// [`Event::SourceRegistered`].
-        #[pallet::call_index(2)]
-        pub fn register_source(
-            origin: OriginFor<T>,
-            name: Vec<u8>,
-            agency: Vec<u8>,
-        ) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
-            Self::do_register_source(name, agency).map(|_| ())
-        }
+		/// Register a new source, active from now on.
+		///
+		/// ## Dispatch Origin
+		/// [`Config::AdminOrigin`].
+		///
+		/// ## Events
+		/// [`Event::SourceRegistered`].
+		#[pallet::call_index(2)]
+		pub fn register_source(
+			origin: OriginFor<T>,
+			name: Vec<u8>,
+			agency: Vec<u8>,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_register_source(name, agency).map(|_| ())
+		}
 
-        /// Activate or deactivate a source. A deactivated source accepts no entries; its stored
-        /// entries stay.
-        ///
-        /// ## Dispatch Origin
-        /// [`Config::AdminOrigin`].
-        ///
-        /// ## Events
-        /// [`Event::SourceActiveSet`].
-        #[pallet::call_index(3)]
-        pub fn set_source_active(
-            origin: OriginFor<T>,
-            source: SourceId,
-            active: bool,
-        ) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
-            Sources::<T>::try_mutate(source, |info| -> DispatchResult {
-                let info = info.as_mut().ok_or(Error::<T>::UnknownSource)?;
-                ensure!(info.active != active, Error::<T>::SourceUnchanged);
-                info.active = active;
-                Ok(())
-            })?;
-            Self::deposit_event(Event::SourceActiveSet { source, active });
-            Ok(())
-        }
+		/// Activate or deactivate a source. A deactivated source accepts no entries; its stored
+		/// entries stay.
+		///
+		/// ## Dispatch Origin
+		/// [`Config::AdminOrigin`].
+		///
+		/// ## Events
+		/// [`Event::SourceActiveSet`].
+		#[pallet::call_index(3)]
+		pub fn set_source_active(
+			origin: OriginFor<T>,
+			source: SourceId,
+			active: bool,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Sources::<T>::try_mutate(source, |info| -> DispatchResult {
+				let info = info.as_mut().ok_or(Error::<T>::UnknownSource)?;
+				ensure!(info.active != active, Error::<T>::SourceUnchanged);
+				info.active = active;
+				Ok(())
+			})?;
+			Self::deposit_event(Event::SourceActiveSet { source, active });
+			Ok(())
+		}
 
-        /// Authorize `who` to write entries for `source`. A revoked submitter may be authorized
-        /// again, for any source.
-        ///
-        /// ## Dispatch Origin
-        /// [`Config::AdminOrigin`].
-        ///
-        /// ## Events
-        /// [`Event::SubmitterAuthorized`].
-        #[pallet::call_index(4)]
-        pub fn authorize_submitter(
-            origin: OriginFor<T>,
-            who: T::AccountId,
-            source: SourceId,
-        ) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
-            Self::do_authorize(who, source)
-        }
+		/// Authorize `who` to write entries for `source`. A revoked submitter may be authorized
+		/// again, for any source.
+		///
+		/// ## Dispatch Origin
+		/// [`Config::AdminOrigin`].
+		///
+		/// ## Events
+		/// [`Event::SubmitterAuthorized`].
+		#[pallet::call_index(4)]
+		pub fn authorize_submitter(
+			origin: OriginFor<T>,
+			who: T::AccountId,
+			source: SourceId,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_authorize(who, source)
+		}
 
-        /// Revoke a submitter: its transactions are refused from now on. Its entries stay.
-        ///
-        /// ## Dispatch Origin
-        /// [`Config::AdminOrigin`].
-        ///
-        /// ## Events
-        /// [`Event::SubmitterRevoked`].
-        #[pallet::call_index(5)]
-        pub fn revoke_submitter(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
-            let info = Submitters::<T>::get(&who).ok_or(Error::<T>::NotAuthorized)?;
-            ensure!(info.active, Error::<T>::SubmitterRevoked);
-            Submitters::<T>::insert(
-                &who,
-                SubmitterInfo {
-                    source: info.source,
-                    active: false,
-                    changed_at: frame_system::Pallet::<T>::block_number(),
-                },
-            );
-            // Only fails while consumers remain, and nothing in this runtime takes a consumer.
-            let _ = frame_system::Pallet::<T>::dec_providers(&who).defensive();
-            Self::deposit_event(Event::SubmitterRevoked {
-                who,
-                source: info.source,
-            });
-            Ok(())
-        }
-    }
+		/// Revoke a submitter: its transactions are refused from now on. Its entries stay.
+		///
+		/// ## Dispatch Origin
+		/// [`Config::AdminOrigin`].
+		///
+		/// ## Events
+		/// [`Event::SubmitterRevoked`].
+		#[pallet::call_index(5)]
+		pub fn revoke_submitter(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let info = Submitters::<T>::get(&who).ok_or(Error::<T>::NotAuthorized)?;
+			ensure!(info.active, Error::<T>::SubmitterRevoked);
+			Submitters::<T>::insert(
+				&who,
+				SubmitterInfo {
+					source: info.source,
+					active: false,
+					changed_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			// Only fails while consumers remain, and nothing in this runtime takes a consumer.
+			let _ = frame_system::Pallet::<T>::dec_providers(&who).defensive();
+			Self::deposit_event(Event::SubmitterRevoked { who, source: info.source });
+			Ok(())
+		}
+	}
 
-    impl<T: Config> Pallet<T> {
-        /// Whether `who` may currently submit entries (used by the runtime's pool filter).
-        pub fn is_active_submitter(who: &T::AccountId) -> bool {
-            Submitters::<T>::get(who).is_some_and(|s| s.active)
-        }
+	impl<T: Config> Pallet<T> {
+		/// Whether `who` may currently submit entries (used by the runtime's pool filter).
+		pub fn is_active_submitter(who: &T::AccountId) -> bool {
+			Submitters::<T>::get(who).is_some_and(|s| s.active)
+		}
 
-        /// The source `who` may write for, or why it may not.
-        fn ensure_submitter(who: &T::AccountId) -> Result<SourceId, DispatchError> {
-            let info = Submitters::<T>::get(who).ok_or(Error::<T>::NotAuthorized)?;
-            ensure!(info.active, Error::<T>::SubmitterRevoked);
-            Ok(info.source)
-        }
+		/// The source `who` may write for, or why it may not.
+		fn ensure_submitter(who: &T::AccountId) -> Result<SourceId, DispatchError> {
+			let info = Submitters::<T>::get(who).ok_or(Error::<T>::NotAuthorized)?;
+			ensure!(info.active, Error::<T>::SubmitterRevoked);
+			Ok(info.source)
+		}
 
-        /// Check everything about a record that does not depend on other records of the batch.
-        fn check_record(
-            source: SourceId,
-            record: RecordInput,
-        ) -> Result<StoredRecord, DispatchError> {
-            ensure!(record.source == source, Error::<T>::WrongSource);
-            let info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
-            ensure!(info.active, Error::<T>::SourceInactive);
-            ensure!(record.seq >= 1, Error::<T>::InvalidSequence);
-            let now = T::Time::now().as_millis() as u64;
-            ensure!(
-                record.occurred_at <= now.saturating_add(T::MaxClockSkewMs::get()),
-                Error::<T>::TimestampInFuture
-            );
-            let text = |v: Vec<u8>| Text::try_from(v).map_err(|_| Error::<T>::FieldTooLong);
-            Ok(LogRecord {
-                source: record.source,
-                seq: record.seq,
-                occurred_at: record.occurred_at,
-                agency: text(record.agency)?,
-                system: text(record.system)?,
-                accessor_ref: record.accessor_ref,
-                citizen_ref: record.citizen_ref,
-                key_id: record.key_id,
-                action: text(record.action)?,
-                purpose: text(record.purpose)?,
-                status: record.status,
-                records: record.records,
-                record_hash: record.record_hash,
-            })
-        }
+		/// Check everything about a record that does not depend on other records of the batch.
+		fn check_record(
+			source: SourceId,
+			record: RecordInput,
+		) -> Result<StoredRecord, DispatchError> {
+			ensure!(record.source == source, Error::<T>::WrongSource);
+			let info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
+			ensure!(info.active, Error::<T>::SourceInactive);
+			ensure!(record.seq >= 1, Error::<T>::InvalidSequence);
+			let now = T::Time::now().as_millis() as u64;
+			ensure!(
+				record.occurred_at <= now.saturating_add(T::MaxClockSkewMs::get()),
+				Error::<T>::TimestampInFuture
+			);
+			let text = |v: Vec<u8>| Text::try_from(v).map_err(|_| Error::<T>::FieldTooLong);
+			Ok(LogRecord {
+				source: record.source,
+				seq: record.seq,
+				occurred_at: record.occurred_at,
+				agency: text(record.agency)?,
+				system: text(record.system)?,
+				accessor_ref: record.accessor_ref,
+				citizen_ref: record.citizen_ref,
+				key_id: record.key_id,
+				action: text(record.action)?,
+				purpose: text(record.purpose)?,
+				status: record.status,
+				records: record.records,
+				record_hash: record.record_hash,
+			})
+		}
 
-        /// Store a checked record and its indexes. Checks before it writes.
-        fn store(who: &T::AccountId, record: StoredRecord) -> DispatchResult {
-            let seq_key = record.seq.to_be_bytes();
-            ensure!(
-                !EntryBySeq::<T>::contains_key(record.source, seq_key),
-                Error::<T>::DuplicateSequence
-            );
-            let id = NextEntryId::<T>::get();
-            let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-            let mut info = Sources::<T>::get(record.source).ok_or(Error::<T>::UnknownSource)?;
+		/// Store a checked record and its indexes. Checks before it writes.
+		fn store(who: &T::AccountId, record: StoredRecord) -> DispatchResult {
+			let seq_key = record.seq.to_be_bytes();
+			ensure!(
+				!EntryBySeq::<T>::contains_key(record.source, seq_key),
+				Error::<T>::DuplicateSequence
+			);
+			let id = NextEntryId::<T>::get();
+			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			let mut info = Sources::<T>::get(record.source).ok_or(Error::<T>::UnknownSource)?;
 
-            if record.seq > info.last_seq.saturating_add(1) {
-                Self::deposit_event(Event::SequenceGap {
-                    source: record.source,
-                    first: info.last_seq + 1,
-                    last: record.seq - 1,
-                });
-            }
-            info.last_seq = info.last_seq.max(record.seq);
-            info.entries = info.entries.saturating_add(1);
-            Sources::<T>::insert(record.source, info);
+			if record.seq > info.last_seq.saturating_add(1) {
+				Self::deposit_event(Event::SequenceGap {
+					source: record.source,
+					first: info.last_seq + 1,
+					last: record.seq - 1,
+				});
+			}
+			info.last_seq = info.last_seq.max(record.seq);
+			info.entries = info.entries.saturating_add(1);
+			Sources::<T>::insert(record.source, info);
 
-            let id_key = id.to_be_bytes();
-            NextEntryId::<T>::put(next);
-            EntryBySeq::<T>::insert(record.source, seq_key, id);
-            EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
-            EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());
-            EntriesByTime::<T>::insert(record.occurred_at.to_be_bytes(), id_key, ());
-            Self::deposit_event(Event::EntryStored {
-                entry_id: id,
-                source: record.source,
-                seq: record.seq,
-                record_hash: record.record_hash,
-            });
-            Entries::<T>::insert(
-                id,
-                Entry {
-                    record,
-                    block: frame_system::Pallet::<T>::block_number(),
-                    submitter: who.clone(),
-                },
-            );
-            Ok(())
-        }
+			let id_key = id.to_be_bytes();
+			NextEntryId::<T>::put(next);
+			EntryBySeq::<T>::insert(record.source, seq_key, id);
+			EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
+			EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());
+			EntriesByTime::<T>::insert(record.occurred_at.to_be_bytes(), id_key, ());
+			Self::deposit_event(Event::EntryStored {
+				entry_id: id,
+				source: record.source,
+				seq: record.seq,
+				record_hash: record.record_hash,
+			});
+			Entries::<T>::insert(
+				id,
+				Entry {
+					record,
+					block: frame_system::Pallet::<T>::block_number(),
+					submitter: who.clone(),
+				},
+			);
+			Ok(())
+		}
 
-        /// Register a source (shared by the call and genesis).
-        pub(crate) fn do_register_source(
-            name: Vec<u8>,
-            agency: Vec<u8>,
-        ) -> Result<SourceId, DispatchError> {
-            ensure!(
-                !name.is_empty() && !agency.is_empty(),
-                Error::<T>::EmptyName
-            );
-            let bounded = |v: Vec<u8>| Name::try_from(v).map_err(|_| Error::<T>::NameTooLong);
-            let (name_b, agency) = (bounded(name.clone())?, bounded(agency)?);
-            let source = NextSourceId::<T>::get();
-            ensure!(source < T::MaxSources::get(), Error::<T>::TooManySources);
-            Sources::<T>::insert(
-                source,
-                SourceInfo {
-                    name: name_b,
-                    agency,
-                    active: true,
-                    registered_at: frame_system::Pallet::<T>::block_number(),
-                    last_seq: 0,
-                    entries: 0,
-                },
-            );
-            NextSourceId::<T>::put(source + 1);
-            Self::deposit_event(Event::SourceRegistered { source, name });
-            Ok(source)
-        }
+		/// Register a source (shared by the call and genesis).
+		pub(crate) fn do_register_source(
+			name: Vec<u8>,
+			agency: Vec<u8>,
+		) -> Result<SourceId, DispatchError> {
+			ensure!(!name.is_empty() && !agency.is_empty(), Error::<T>::EmptyName);
+			let bounded = |v: Vec<u8>| Name::try_from(v).map_err(|_| Error::<T>::NameTooLong);
+			let (name_b, agency) = (bounded(name.clone())?, bounded(agency)?);
+			let source = NextSourceId::<T>::get();
+			ensure!(source < T::MaxSources::get(), Error::<T>::TooManySources);
+			Sources::<T>::insert(
+				source,
+				SourceInfo {
+					name: name_b,
+					agency,
+					active: true,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+					last_seq: 0,
+					entries: 0,
+				},
+			);
+			NextSourceId::<T>::put(source + 1);
+			Self::deposit_event(Event::SourceRegistered { source, name });
+			Ok(source)
+		}
 
-        /// Authorize a submitter (shared by the call and genesis).
-        pub(crate) fn do_authorize(who: T::AccountId, source: SourceId) -> DispatchResult {
-            ensure!(
-                Sources::<T>::contains_key(source),
-                Error::<T>::UnknownSource
-            );
-            ensure!(
-                !Self::is_active_submitter(&who),
-                Error::<T>::AlreadyAuthorized
-            );
-            Submitters::<T>::insert(
-                &who,
-                SubmitterInfo {
-                    source,
-                    active: true,
-                    changed_at: frame_system::Pallet::<T>::block_number(),
-                },
-            );
-            // A provider reference lets the account exist and keep a nonce without a balance.
-            frame_system::Pallet::<T>::inc_providers(&who);
-            Self::deposit_event(Event::SubmitterAuthorized { who, source });
-            Ok(())
-        }
-    }
+		/// Authorize a submitter (shared by the call and genesis).
+		pub(crate) fn do_authorize(who: T::AccountId, source: SourceId) -> DispatchResult {
+			ensure!(Sources::<T>::contains_key(source), Error::<T>::UnknownSource);
+			ensure!(!Self::is_active_submitter(&who), Error::<T>::AlreadyAuthorized);
+			Submitters::<T>::insert(
+				&who,
+				SubmitterInfo {
+					source,
+					active: true,
+					changed_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			// A provider reference lets the account exist and keep a nonce without a balance.
+			frame_system::Pallet::<T>::inc_providers(&who);
+			Self::deposit_event(Event::SubmitterAuthorized { who, source });
+			Ok(())
+		}
+	}
 }
 
 #[cfg(any(feature = "try-runtime", test))]

@@ -2,9 +2,9 @@
 //! over one index, resumed from a cursor.
 
 use crate::{
-    frame_system::pallet_prelude::BlockNumberFor, Config, Entries, EntriesByAccessor,
-    EntriesByCitizen, EntriesByTime, Entry, EntryBySeq, EntryId, Hash32, NextEntryId, Page, Pallet,
-    SourceId, SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor, MAX_PAGE_SIZE,
+	frame_system::pallet_prelude::BlockNumberFor, Config, Entries, EntriesByAccessor,
+	EntriesByCitizen, EntriesByTime, Entry, EntryBySeq, EntryId, Hash32, NextEntryId, Page, Pallet,
+	SourceId, SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor, MAX_PAGE_SIZE,
 };
 use alloc::vec::Vec;
 
@@ -13,145 +13,143 @@ pub type EntryOf<T> = Entry<<T as crate::frame_system::Config>::AccountId, Block
 
 /// Clamp a requested page size into `1..=MAX_PAGE_SIZE`.
 fn clamp(limit: u32) -> usize {
-    limit.clamp(1, MAX_PAGE_SIZE) as usize
+	limit.clamp(1, MAX_PAGE_SIZE) as usize
 }
 
 /// Take up to `limit` items of `iter`, and the cursor of the last one if more remain.
 fn paginate<C, I: Iterator<Item = (C, EntryId)>, E>(
-    mut iter: I,
-    limit: u32,
-    fetch: impl Fn(EntryId) -> Option<E>,
+	mut iter: I,
+	limit: u32,
+	fetch: impl Fn(EntryId) -> Option<E>,
 ) -> Page<C, E>
 where
-    C: Clone,
+	C: Clone,
 {
-    let limit = clamp(limit);
-    let mut items = Vec::new();
-    let mut last = None;
-    for (cursor, id) in iter.by_ref() {
-        // Index and entry are written together; an index key without its entry would be a broken
-        // invariant, which `try_state` reports. Skipping keeps the query answering.
-        if let Some(entry) = fetch(id) {
-            items.push((id, entry));
-        }
-        last = Some(cursor);
-        if items.len() == limit {
-            break;
-        }
-    }
-    let next = if iter.next().is_some() { last } else { None };
-    Page { items, next }
+	let limit = clamp(limit);
+	let mut items = Vec::new();
+	let mut last = None;
+	for (cursor, id) in iter.by_ref() {
+		// Index and entry are written together; an index key without its entry would be a broken
+		// invariant, which `try_state` reports. Skipping keeps the query answering.
+		if let Some(entry) = fetch(id) {
+			items.push((id, entry));
+		}
+		last = Some(cursor);
+		if items.len() == limit {
+			break;
+		}
+	}
+	let next = if iter.next().is_some() { last } else { None };
+	Page { items, next }
 }
 
 fn be(bytes: [u8; 8]) -> u64 {
-    u64::from_be_bytes(bytes)
+	u64::from_be_bytes(bytes)
 }
 
 impl<T: Config> Pallet<T> {
-    /// The entry with this id.
-    pub fn entry(id: EntryId) -> Option<EntryOf<T>> {
-        Entries::<T>::get(id)
-    }
+	/// The entry with this id.
+	pub fn entry(id: EntryId) -> Option<EntryOf<T>> {
+		Entries::<T>::get(id)
+	}
 
-    /// Number of entries stored.
-    pub fn entry_count() -> u64 {
-        NextEntryId::<T>::get()
-    }
+	/// Number of entries stored.
+	pub fn entry_count() -> u64 {
+		NextEntryId::<T>::get()
+	}
 
-    /// Accesses to one citizen's data, oldest first, after entry `after` (exclusive).
-    pub fn entries_by_citizen(
-        citizen_ref: Hash32,
-        after: Option<EntryId>,
-        limit: u32,
-    ) -> Page<EntryId, EntryOf<T>> {
-        let iter = match after {
-            None => EntriesByCitizen::<T>::iter_key_prefix(citizen_ref),
-            Some(id) => EntriesByCitizen::<T>::iter_key_prefix_from(
-                citizen_ref,
-                EntriesByCitizen::<T>::hashed_key_for(citizen_ref, id.to_be_bytes()),
-            ),
-        };
-        paginate(iter.map(|k| (be(k), be(k))), limit, Entries::<T>::get)
-    }
+	/// Accesses to one citizen's data, oldest first, after entry `after` (exclusive).
+	pub fn entries_by_citizen(
+		citizen_ref: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Page<EntryId, EntryOf<T>> {
+		let iter = match after {
+			None => EntriesByCitizen::<T>::iter_key_prefix(citizen_ref),
+			Some(id) => EntriesByCitizen::<T>::iter_key_prefix_from(
+				citizen_ref,
+				EntriesByCitizen::<T>::hashed_key_for(citizen_ref, id.to_be_bytes()),
+			),
+		};
+		paginate(iter.map(|k| (be(k), be(k))), limit, Entries::<T>::get)
+	}
 
-    /// Accesses by one official, oldest first, after entry `after` (exclusive).
-    pub fn entries_by_accessor(
-        accessor_ref: Hash32,
-        after: Option<EntryId>,
-        limit: u32,
-    ) -> Page<EntryId, EntryOf<T>> {
-        let iter = match after {
-            None => EntriesByAccessor::<T>::iter_key_prefix(accessor_ref),
-            Some(id) => EntriesByAccessor::<T>::iter_key_prefix_from(
-                accessor_ref,
-                EntriesByAccessor::<T>::hashed_key_for(accessor_ref, id.to_be_bytes()),
-            ),
-        };
-        paginate(iter.map(|k| (be(k), be(k))), limit, Entries::<T>::get)
-    }
+	/// Accesses by one official, oldest first, after entry `after` (exclusive).
+	pub fn entries_by_accessor(
+		accessor_ref: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Page<EntryId, EntryOf<T>> {
+		let iter = match after {
+			None => EntriesByAccessor::<T>::iter_key_prefix(accessor_ref),
+			Some(id) => EntriesByAccessor::<T>::iter_key_prefix_from(
+				accessor_ref,
+				EntriesByAccessor::<T>::hashed_key_for(accessor_ref, id.to_be_bytes()),
+			),
+		};
+		paginate(iter.map(|k| (be(k), be(k))), limit, Entries::<T>::get)
+	}
 
-    /// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order, after sequence
-    /// `after` (exclusive). The cursor is the last sequence number returned.
-    pub fn entries_by_seq(
-        source: SourceId,
-        from_seq: u64,
-        to_seq: u64,
-        after: Option<u64>,
-        limit: u32,
-    ) -> Page<u64, EntryOf<T>> {
-        // Start strictly after `start_after`, or at the source's first key.
-        let start_after = match (after, from_seq) {
-            (Some(seq), _) => Some(seq.max(from_seq.saturating_sub(1))),
-            (None, 0) => None,
-            (None, from) => Some(from - 1),
-        };
-        let iter = match start_after {
-            None => EntryBySeq::<T>::iter_prefix(source),
-            Some(seq) => EntryBySeq::<T>::iter_prefix_from(
-                source,
-                EntryBySeq::<T>::hashed_key_for(source, seq.to_be_bytes()),
-            ),
-        };
-        let iter = iter
-            .map(|(k, id)| (be(k), id))
-            .take_while(|(seq, _)| *seq <= to_seq);
-        paginate(iter, limit, Entries::<T>::get)
-    }
+	/// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order, after sequence
+	/// `after` (exclusive). The cursor is the last sequence number returned.
+	pub fn entries_by_seq(
+		source: SourceId,
+		from_seq: u64,
+		to_seq: u64,
+		after: Option<u64>,
+		limit: u32,
+	) -> Page<u64, EntryOf<T>> {
+		// Start strictly after `start_after`, or at the source's first key.
+		let start_after = match (after, from_seq) {
+			(Some(seq), _) => Some(seq.max(from_seq.saturating_sub(1))),
+			(None, 0) => None,
+			(None, from) => Some(from - 1),
+		};
+		let iter = match start_after {
+			None => EntryBySeq::<T>::iter_prefix(source),
+			Some(seq) => EntryBySeq::<T>::iter_prefix_from(
+				source,
+				EntryBySeq::<T>::hashed_key_for(source, seq.to_be_bytes()),
+			),
+		};
+		let iter = iter.map(|(k, id)| (be(k), id)).take_while(|(seq, _)| *seq <= to_seq);
+		paginate(iter, limit, Entries::<T>::get)
+	}
 
-    /// Entries with `from_ms <= occurred_at <= to_ms`, in time order (ties by entry id), after
-    /// `after` (exclusive).
-    pub fn entries_by_time(
-        from_ms: u64,
-        to_ms: u64,
-        after: Option<TimeCursor>,
-        limit: u32,
-    ) -> Page<TimeCursor, EntryOf<T>> {
-        let start = match after {
-            Some((ts, id)) if ts >= from_ms => {
-                EntriesByTime::<T>::hashed_key_for(ts.to_be_bytes(), id.to_be_bytes())
-            }
-            _ => {
-                // The raw key of the first-level key alone sorts before every full key under it.
-                let mut key = EntriesByTime::<T>::hashed_key_for(from_ms.to_be_bytes(), [0u8; 8]);
-                key.truncate(key.len() - 8);
-                key
-            }
-        };
-        let iter = EntriesByTime::<T>::iter_keys_from(start)
-            .map(|(ts, id)| ((be(ts), be(id)), be(id)))
-            .take_while(|((ts, _), _)| *ts <= to_ms);
-        paginate(iter, limit, Entries::<T>::get)
-    }
+	/// Entries with `from_ms <= occurred_at <= to_ms`, in time order (ties by entry id), after
+	/// `after` (exclusive).
+	pub fn entries_by_time(
+		from_ms: u64,
+		to_ms: u64,
+		after: Option<TimeCursor>,
+		limit: u32,
+	) -> Page<TimeCursor, EntryOf<T>> {
+		let start = match after {
+			Some((ts, id)) if ts >= from_ms => {
+				EntriesByTime::<T>::hashed_key_for(ts.to_be_bytes(), id.to_be_bytes())
+			},
+			_ => {
+				// The raw key of the first-level key alone sorts before every full key under it.
+				let mut key = EntriesByTime::<T>::hashed_key_for(from_ms.to_be_bytes(), [0u8; 8]);
+				key.truncate(key.len() - 8);
+				key
+			},
+		};
+		let iter = EntriesByTime::<T>::iter_keys_from(start)
+			.map(|(ts, id)| ((be(ts), be(id)), be(id)))
+			.take_while(|((ts, _), _)| *ts <= to_ms);
+		paginate(iter, limit, Entries::<T>::get)
+	}
 
-    /// All registered sources with their counters.
-    pub fn sources() -> Vec<(SourceId, SourceInfo<BlockNumberFor<T>>)> {
-        let mut all: Vec<_> = Sources::<T>::iter().collect();
-        all.sort_by_key(|(id, _)| *id);
-        all
-    }
+	/// All registered sources with their counters.
+	pub fn sources() -> Vec<(SourceId, SourceInfo<BlockNumberFor<T>>)> {
+		let mut all: Vec<_> = Sources::<T>::iter().collect();
+		all.sort_by_key(|(id, _)| *id);
+		all
+	}
 
-    /// All submitters, active and revoked.
-    pub fn submitters() -> Vec<(T::AccountId, SubmitterInfo<BlockNumberFor<T>>)> {
-        Submitters::<T>::iter().collect()
-    }
+	/// All submitters, active and revoked.
+	pub fn submitters() -> Vec<(T::AccountId, SubmitterInfo<BlockNumberFor<T>>)> {
+		Submitters::<T>::iter().collect()
+	}
 }

@@ -1,601 +1,493 @@
 //! Unit tests of the access-log pallet on the mock runtime.
 
 use crate::{
-    frame_support::{assert_noop, assert_ok},
-    frame_system,
-    mock::*,
-    sp_runtime::DispatchError,
-    Entries, EntriesByCitizen, Error, Event, NextEntryId, NextSourceId, RecordInput, Sources,
-    Submitters, MAX_NAME_LEN, MAX_TEXT_LEN,
+	frame_support::{assert_noop, assert_ok},
+	frame_system,
+	mock::*,
+	sp_runtime::DispatchError,
+	Entries, EntriesByCitizen, Error, Event, NextEntryId, NextSourceId, RecordInput, Sources,
+	Submitters, MAX_NAME_LEN, MAX_TEXT_LEN,
 };
 
 fn citizen(n: u8) -> [u8; 32] {
-    [n; 32]
+	[n; 32]
 }
 
 fn official(n: u8) -> [u8; 32] {
-    let mut r = [0xA0; 32];
-    r[0] = n;
-    r
+	let mut r = [0xA0; 32];
+	r[0] = n;
+	r
 }
 
 /// A valid record of source 0 with sequence `seq`, about citizen `c`, by official `o`, at
 /// `NOW_MS - 1000 + seq`.
 fn record(seq: u64, c: u8, o: u8) -> RecordInput {
-    RecordInput {
-        source: 0,
-        seq,
-        occurred_at: NOW_MS - 1_000 + seq,
-        agency: "高雄市政府社會局".as_bytes().to_vec(),
-        system: b"subsidy".to_vec(),
-        accessor_ref: official(o),
-        citizen_ref: citizen(c),
-        key_id: 1,
-        action: b"GET /household/v1/persons/{id}".to_vec(),
-        purpose: b"019".to_vec(),
-        status: 200,
-        records: 1,
-        record_hash: [seq as u8; 32],
-    }
+	RecordInput {
+		source: 0,
+		seq,
+		occurred_at: NOW_MS - 1_000 + seq,
+		agency: "高雄市政府社會局".as_bytes().to_vec(),
+		system: b"subsidy".to_vec(),
+		accessor_ref: official(o),
+		citizen_ref: citizen(c),
+		key_id: 1,
+		action: b"GET /household/v1/persons/{id}".to_vec(),
+		purpose: b"019".to_vec(),
+		status: 200,
+		records: 1,
+		record_hash: [seq as u8; 32],
+	}
 }
 
 fn signed(who: u64) -> RuntimeOrigin {
-    RuntimeOrigin::signed(who)
+	RuntimeOrigin::signed(who)
 }
 
 fn stored_events() -> Vec<Event<Test>> {
-    System::events()
-        .into_iter()
-        .filter_map(|r| match r.event {
-            RuntimeEvent::AccessLog(e) => Some(e),
-            _ => None,
-        })
-        .collect()
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::AccessLog(e) => Some(e),
+			_ => None,
+		})
+		.collect()
 }
 
 #[test]
 fn genesis_registers_sources_and_submitters() {
-    build_and_execute(|| {
-        assert_eq!(NextSourceId::<Test>::get(), 2);
-        let s = Sources::<Test>::get(0).unwrap();
-        assert_eq!(s.name.to_vec(), b"kcg-household-api".to_vec());
-        assert!(s.active);
-        assert!(AccessLog::is_active_submitter(&SUBMITTER));
-        assert!(!AccessLog::is_active_submitter(&STRANGER));
-        // Authorization gives the account a provider, so it can hold a nonce.
-        assert_eq!(frame_system::Pallet::<Test>::providers(&SUBMITTER), 1);
-    });
+	build_and_execute(|| {
+		assert_eq!(NextSourceId::<Test>::get(), 2);
+		let s = Sources::<Test>::get(0).unwrap();
+		assert_eq!(s.name.to_vec(), b"kcg-household-api".to_vec());
+		assert!(s.active);
+		assert!(AccessLog::is_active_submitter(&SUBMITTER));
+		assert!(!AccessLog::is_active_submitter(&STRANGER));
+		// Authorization gives the account a provider, so it can hold a nonce.
+		assert_eq!(frame_system::Pallet::<Test>::providers(&SUBMITTER), 1);
+	});
 }
 
 #[test]
 fn submit_stores_entry_indexes_and_event() {
-    build_and_execute(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 7, 3)));
-        assert_eq!(NextEntryId::<Test>::get(), 1);
-        let e = Entries::<Test>::get(0).unwrap();
-        assert_eq!(e.submitter, SUBMITTER);
-        assert_eq!(e.block, 1);
-        assert_eq!(e.record.citizen_ref, citizen(7));
-        assert_eq!(e.record.purpose.to_vec(), b"019".to_vec());
-        assert!(EntriesByCitizen::<Test>::contains_key(
-            citizen(7),
-            0u64.to_be_bytes()
-        ));
-        System::assert_last_event(
-            Event::EntryStored {
-                entry_id: 0,
-                source: 0,
-                seq: 1,
-                record_hash: [1; 32],
-            }
-            .into(),
-        );
-        let s = Sources::<Test>::get(0).unwrap();
-        assert_eq!((s.entries, s.last_seq), (1, 1));
-    });
+	build_and_execute(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 7, 3)));
+		assert_eq!(NextEntryId::<Test>::get(), 1);
+		let e = Entries::<Test>::get(0).unwrap();
+		assert_eq!(e.submitter, SUBMITTER);
+		assert_eq!(e.block, 1);
+		assert_eq!(e.record.citizen_ref, citizen(7));
+		assert_eq!(e.record.purpose.to_vec(), b"019".to_vec());
+		assert!(EntriesByCitizen::<Test>::contains_key(citizen(7), 0u64.to_be_bytes()));
+		System::assert_last_event(
+			Event::EntryStored { entry_id: 0, source: 0, seq: 1, record_hash: [1; 32] }.into(),
+		);
+		let s = Sources::<Test>::get(0).unwrap();
+		assert_eq!((s.entries, s.last_seq), (1, 1));
+	});
 }
 
 #[test]
 fn submit_batch_stores_all_with_consecutive_ids() {
-    build_and_execute(|| {
-        let batch: Vec<_> = (1..=5).map(|s| record(s, s as u8 % 2, 1)).collect();
-        assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch));
-        assert_eq!(NextEntryId::<Test>::get(), 5);
-        for id in 0..5u64 {
-            assert_eq!(Entries::<Test>::get(id).unwrap().record.seq, id + 1);
-        }
-        let stored: Vec<_> = stored_events()
-            .into_iter()
-            .filter_map(|e| match e {
-                Event::EntryStored { entry_id, seq, .. } => Some((entry_id, seq)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(stored, vec![(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]);
-    });
+	build_and_execute(|| {
+		let batch: Vec<_> = (1..=5).map(|s| record(s, s as u8 % 2, 1)).collect();
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch));
+		assert_eq!(NextEntryId::<Test>::get(), 5);
+		for id in 0..5u64 {
+			assert_eq!(Entries::<Test>::get(id).unwrap().record.seq, id + 1);
+		}
+		let stored: Vec<_> = stored_events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::EntryStored { entry_id, seq, .. } => Some((entry_id, seq)),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(stored, vec![(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]);
+	});
 }
 
 #[test]
 fn skipped_sequence_is_stored_with_gap_event() {
-    build_and_execute(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(5, 1, 1)));
-        assert!(stored_events().contains(&Event::SequenceGap {
-            source: 0,
-            first: 2,
-            last: 4
-        }));
-        // Filling the gap later is allowed and emits no new gap.
-        System::reset_events();
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(3, 1, 1)));
-        assert!(!stored_events()
-            .iter()
-            .any(|e| matches!(e, Event::SequenceGap { .. })));
-        assert_eq!(Sources::<Test>::get(0).unwrap().last_seq, 5);
-    });
+	build_and_execute(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(5, 1, 1)));
+		assert!(stored_events().contains(&Event::SequenceGap { source: 0, first: 2, last: 4 }));
+		// Filling the gap later is allowed and emits no new gap.
+		System::reset_events();
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(3, 1, 1)));
+		assert!(!stored_events().iter().any(|e| matches!(e, Event::SequenceGap { .. })));
+		assert_eq!(Sources::<Test>::get(0).unwrap().last_seq, 5);
+	});
 }
 
 #[test]
 fn first_sequence_above_one_reports_gap_from_one() {
-    build_and_execute(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(3, 1, 1)));
-        assert!(stored_events().contains(&Event::SequenceGap {
-            source: 0,
-            first: 1,
-            last: 2
-        }));
-    });
+	build_and_execute(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(3, 1, 1)));
+		assert!(stored_events().contains(&Event::SequenceGap { source: 0, first: 1, last: 2 }));
+	});
 }
 
 #[test]
 fn duplicate_sequence_is_refused() {
-    build_and_execute(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
-        assert_noop!(
-            AccessLog::submit(signed(SUBMITTER), record(1, 2, 2)),
-            Error::<Test>::DuplicateSequence
-        );
-    });
+	build_and_execute(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
+		assert_noop!(
+			AccessLog::submit(signed(SUBMITTER), record(1, 2, 2)),
+			Error::<Test>::DuplicateSequence
+		);
+	});
 }
 
 #[test]
 fn batch_with_duplicate_inside_stores_nothing() {
-    build_and_execute(|| {
-        let batch = vec![record(1, 1, 1), record(2, 1, 1), record(1, 1, 1)];
-        assert_noop!(
-            AccessLog::submit_batch(signed(SUBMITTER), batch),
-            Error::<Test>::DuplicateSequence
-        );
-    });
+	build_and_execute(|| {
+		let batch = vec![record(1, 1, 1), record(2, 1, 1), record(1, 1, 1)];
+		assert_noop!(
+			AccessLog::submit_batch(signed(SUBMITTER), batch),
+			Error::<Test>::DuplicateSequence
+		);
+	});
 }
 
 #[test]
 fn batch_with_an_already_stored_record_stores_nothing() {
-    build_and_execute(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(2, 1, 1)));
-        assert_noop!(
-            AccessLog::submit_batch(signed(SUBMITTER), vec![record(1, 1, 1), record(2, 1, 1)]),
-            Error::<Test>::DuplicateSequence
-        );
-    });
+	build_and_execute(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(2, 1, 1)));
+		assert_noop!(
+			AccessLog::submit_batch(signed(SUBMITTER), vec![record(1, 1, 1), record(2, 1, 1)]),
+			Error::<Test>::DuplicateSequence
+		);
+	});
 }
 
 #[test]
 fn unknown_and_revoked_submitters_are_refused() {
-    build_and_execute(|| {
-        assert_noop!(
-            AccessLog::submit(signed(STRANGER), record(1, 1, 1)),
-            Error::<Test>::NotAuthorized
-        );
-        assert_ok!(AccessLog::revoke_submitter(
-            RuntimeOrigin::root(),
-            SUBMITTER
-        ));
-        assert_noop!(
-            AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)),
-            Error::<Test>::SubmitterRevoked
-        );
-        assert_noop!(
-            AccessLog::submit_batch(signed(SUBMITTER), vec![record(1, 1, 1)]),
-            Error::<Test>::SubmitterRevoked
-        );
-    });
+	build_and_execute(|| {
+		assert_noop!(
+			AccessLog::submit(signed(STRANGER), record(1, 1, 1)),
+			Error::<Test>::NotAuthorized
+		);
+		assert_ok!(AccessLog::revoke_submitter(RuntimeOrigin::root(), SUBMITTER));
+		assert_noop!(
+			AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)),
+			Error::<Test>::SubmitterRevoked
+		);
+		assert_noop!(
+			AccessLog::submit_batch(signed(SUBMITTER), vec![record(1, 1, 1)]),
+			Error::<Test>::SubmitterRevoked
+		);
+	});
 }
 
 #[test]
 fn unsigned_submission_is_refused() {
-    build_and_execute(|| {
-        assert_noop!(
-            AccessLog::submit(RuntimeOrigin::none(), record(1, 1, 1)),
-            DispatchError::BadOrigin
-        );
-    });
+	build_and_execute(|| {
+		assert_noop!(
+			AccessLog::submit(RuntimeOrigin::none(), record(1, 1, 1)),
+			DispatchError::BadOrigin
+		);
+	});
 }
 
 #[test]
 fn record_for_another_source_is_refused() {
-    build_and_execute(|| {
-        let mut r = record(1, 1, 1);
-        r.source = 1;
-        assert_noop!(
-            AccessLog::submit(signed(SUBMITTER), r),
-            Error::<Test>::WrongSource
-        );
-    });
+	build_and_execute(|| {
+		let mut r = record(1, 1, 1);
+		r.source = 1;
+		assert_noop!(AccessLog::submit(signed(SUBMITTER), r), Error::<Test>::WrongSource);
+	});
 }
 
 #[test]
 fn inactive_source_refuses_entries_until_reactivated() {
-    build_and_execute(|| {
-        assert_ok!(AccessLog::set_source_active(
-            RuntimeOrigin::root(),
-            0,
-            false
-        ));
-        System::assert_last_event(
-            Event::SourceActiveSet {
-                source: 0,
-                active: false,
-            }
-            .into(),
-        );
-        assert_noop!(
-            AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)),
-            Error::<Test>::SourceInactive
-        );
-        assert_noop!(
-            AccessLog::set_source_active(RuntimeOrigin::root(), 0, false),
-            Error::<Test>::SourceUnchanged
-        );
-        assert_ok!(AccessLog::set_source_active(RuntimeOrigin::root(), 0, true));
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
-    });
+	build_and_execute(|| {
+		assert_ok!(AccessLog::set_source_active(RuntimeOrigin::root(), 0, false));
+		System::assert_last_event(Event::SourceActiveSet { source: 0, active: false }.into());
+		assert_noop!(
+			AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)),
+			Error::<Test>::SourceInactive
+		);
+		assert_noop!(
+			AccessLog::set_source_active(RuntimeOrigin::root(), 0, false),
+			Error::<Test>::SourceUnchanged
+		);
+		assert_ok!(AccessLog::set_source_active(RuntimeOrigin::root(), 0, true));
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
+	});
 }
 
 #[test]
 fn future_timestamp_is_refused_but_clock_skew_is_tolerated() {
-    build_and_execute(|| {
-        let mut r = record(1, 1, 1);
-        r.occurred_at = NOW_MS + MaxClockSkewMs::get() + 1;
-        assert_noop!(
-            AccessLog::submit(signed(SUBMITTER), r.clone()),
-            Error::<Test>::TimestampInFuture
-        );
-        r.occurred_at = NOW_MS + MaxClockSkewMs::get();
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), r));
-    });
+	build_and_execute(|| {
+		let mut r = record(1, 1, 1);
+		r.occurred_at = NOW_MS + MaxClockSkewMs::get() + 1;
+		assert_noop!(
+			AccessLog::submit(signed(SUBMITTER), r.clone()),
+			Error::<Test>::TimestampInFuture
+		);
+		r.occurred_at = NOW_MS + MaxClockSkewMs::get();
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), r));
+	});
 }
 
 #[test]
 fn sequence_zero_is_refused() {
-    build_and_execute(|| {
-        assert_noop!(
-            AccessLog::submit(signed(SUBMITTER), record(0, 1, 1)),
-            Error::<Test>::InvalidSequence
-        );
-    });
+	build_and_execute(|| {
+		assert_noop!(
+			AccessLog::submit(signed(SUBMITTER), record(0, 1, 1)),
+			Error::<Test>::InvalidSequence
+		);
+	});
 }
 
 #[test]
 fn oversized_fields_are_refused() {
-    build_and_execute(|| {
-        let long = vec![b'a'; MAX_TEXT_LEN as usize + 1];
-        let cases: [fn(&mut RecordInput, Vec<u8>); 4] = [
-            |r, v| r.agency = v,
-            |r, v| r.system = v,
-            |r, v| r.action = v,
-            |r, v| r.purpose = v,
-        ];
-        for set in cases {
-            let mut r = record(1, 1, 1);
-            set(&mut r, long.clone());
-            assert_noop!(
-                AccessLog::submit(signed(SUBMITTER), r),
-                Error::<Test>::FieldTooLong
-            );
-        }
-        let mut r = record(1, 1, 1);
-        r.action = vec![b'a'; MAX_TEXT_LEN as usize];
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), r));
-    });
+	build_and_execute(|| {
+		let long = vec![b'a'; MAX_TEXT_LEN as usize + 1];
+		let cases: [fn(&mut RecordInput, Vec<u8>); 4] =
+			[|r, v| r.agency = v, |r, v| r.system = v, |r, v| r.action = v, |r, v| r.purpose = v];
+		for set in cases {
+			let mut r = record(1, 1, 1);
+			set(&mut r, long.clone());
+			assert_noop!(AccessLog::submit(signed(SUBMITTER), r), Error::<Test>::FieldTooLong);
+		}
+		let mut r = record(1, 1, 1);
+		r.action = vec![b'a'; MAX_TEXT_LEN as usize];
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), r));
+	});
 }
 
 #[test]
 fn empty_and_oversized_batches_are_refused() {
-    build_and_execute(|| {
-        assert_noop!(
-            AccessLog::submit_batch(signed(SUBMITTER), vec![]),
-            Error::<Test>::EmptyBatch
-        );
-        let too_many: Vec<_> = (1..=MaxBatchSize::get() as u64 + 1)
-            .map(|s| record(s, 1, 1))
-            .collect();
-        assert_noop!(
-            AccessLog::submit_batch(signed(SUBMITTER), too_many),
-            Error::<Test>::BatchTooLarge
-        );
-        let max: Vec<_> = (1..=MaxBatchSize::get() as u64)
-            .map(|s| record(s, 1, 1))
-            .collect();
-        assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), max));
-    });
+	build_and_execute(|| {
+		assert_noop!(AccessLog::submit_batch(signed(SUBMITTER), vec![]), Error::<Test>::EmptyBatch);
+		let too_many: Vec<_> =
+			(1..=MaxBatchSize::get() as u64 + 1).map(|s| record(s, 1, 1)).collect();
+		assert_noop!(
+			AccessLog::submit_batch(signed(SUBMITTER), too_many),
+			Error::<Test>::BatchTooLarge
+		);
+		let max: Vec<_> = (1..=MaxBatchSize::get() as u64).map(|s| record(s, 1, 1)).collect();
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), max));
+	});
 }
 
 #[test]
 fn entry_id_overflow_is_refused() {
-    build_and_execute(|| {
-        NextEntryId::<Test>::put(u64::MAX);
-        assert_noop!(
-            AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)),
-            Error::<Test>::Overflow
-        );
-        // Restore a consistent state for the invariant check.
-        NextEntryId::<Test>::put(0);
-    });
+	build_and_execute(|| {
+		NextEntryId::<Test>::put(u64::MAX);
+		assert_noop!(
+			AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)),
+			Error::<Test>::Overflow
+		);
+		// Restore a consistent state for the invariant check.
+		NextEntryId::<Test>::put(0);
+	});
 }
 
 #[test]
 fn register_source_by_admin_only() {
-    build_and_execute(|| {
-        assert_noop!(
-            AccessLog::register_source(signed(SUBMITTER), b"x".to_vec(), b"y".to_vec()),
-            DispatchError::BadOrigin
-        );
-        assert_ok!(AccessLog::register_source(
-            RuntimeOrigin::root(),
-            b"tax-api".to_vec(),
-            b"finance".to_vec()
-        ));
-        System::assert_last_event(
-            Event::SourceRegistered {
-                source: 2,
-                name: b"tax-api".to_vec(),
-            }
-            .into(),
-        );
-        assert_eq!(NextSourceId::<Test>::get(), 3);
-    });
+	build_and_execute(|| {
+		assert_noop!(
+			AccessLog::register_source(signed(SUBMITTER), b"x".to_vec(), b"y".to_vec()),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(AccessLog::register_source(
+			RuntimeOrigin::root(),
+			b"tax-api".to_vec(),
+			b"finance".to_vec()
+		));
+		System::assert_last_event(
+			Event::SourceRegistered { source: 2, name: b"tax-api".to_vec() }.into(),
+		);
+		assert_eq!(NextSourceId::<Test>::get(), 3);
+	});
 }
 
 #[test]
 fn register_source_checks_names_and_limit() {
-    build_and_execute(|| {
-        let root = || RuntimeOrigin::root();
-        assert_noop!(
-            AccessLog::register_source(root(), vec![], b"y".to_vec()),
-            Error::<Test>::EmptyName
-        );
-        assert_noop!(
-            AccessLog::register_source(root(), b"x".to_vec(), vec![]),
-            Error::<Test>::EmptyName
-        );
-        assert_noop!(
-            AccessLog::register_source(
-                root(),
-                vec![b'n'; MAX_NAME_LEN as usize + 1],
-                b"y".to_vec()
-            ),
-            Error::<Test>::NameTooLong
-        );
-        assert_ok!(AccessLog::register_source(
-            root(),
-            b"third".to_vec(),
-            b"y".to_vec()
-        ));
-        assert_noop!(
-            AccessLog::register_source(root(), b"fourth".to_vec(), b"y".to_vec()),
-            Error::<Test>::TooManySources
-        );
-    });
+	build_and_execute(|| {
+		let root = || RuntimeOrigin::root();
+		assert_noop!(
+			AccessLog::register_source(root(), vec![], b"y".to_vec()),
+			Error::<Test>::EmptyName
+		);
+		assert_noop!(
+			AccessLog::register_source(root(), b"x".to_vec(), vec![]),
+			Error::<Test>::EmptyName
+		);
+		assert_noop!(
+			AccessLog::register_source(
+				root(),
+				vec![b'n'; MAX_NAME_LEN as usize + 1],
+				b"y".to_vec()
+			),
+			Error::<Test>::NameTooLong
+		);
+		assert_ok!(AccessLog::register_source(root(), b"third".to_vec(), b"y".to_vec()));
+		assert_noop!(
+			AccessLog::register_source(root(), b"fourth".to_vec(), b"y".to_vec()),
+			Error::<Test>::TooManySources
+		);
+	});
 }
 
 #[test]
 fn set_source_active_of_unknown_source_is_refused() {
-    build_and_execute(|| {
-        assert_noop!(
-            AccessLog::set_source_active(RuntimeOrigin::root(), 42, false),
-            Error::<Test>::UnknownSource
-        );
-        assert_noop!(
-            AccessLog::set_source_active(signed(SUBMITTER), 0, false),
-            DispatchError::BadOrigin
-        );
-    });
+	build_and_execute(|| {
+		assert_noop!(
+			AccessLog::set_source_active(RuntimeOrigin::root(), 42, false),
+			Error::<Test>::UnknownSource
+		);
+		assert_noop!(
+			AccessLog::set_source_active(signed(SUBMITTER), 0, false),
+			DispatchError::BadOrigin
+		);
+	});
 }
 
 #[test]
 fn authorize_and_revoke_manage_providers_and_history() {
-    build_and_execute(|| {
-        let new = 5u64;
-        assert_noop!(
-            AccessLog::authorize_submitter(signed(SUBMITTER), new, 0),
-            DispatchError::BadOrigin
-        );
-        assert_noop!(
-            AccessLog::authorize_submitter(RuntimeOrigin::root(), new, 7),
-            Error::<Test>::UnknownSource
-        );
-        assert_ok!(AccessLog::authorize_submitter(
-            RuntimeOrigin::root(),
-            new,
-            0
-        ));
-        System::assert_last_event(
-            Event::SubmitterAuthorized {
-                who: new,
-                source: 0,
-            }
-            .into(),
-        );
-        assert_eq!(frame_system::Pallet::<Test>::providers(&new), 1);
-        assert_noop!(
-            AccessLog::authorize_submitter(RuntimeOrigin::root(), new, 1),
-            Error::<Test>::AlreadyAuthorized
-        );
-        assert_ok!(AccessLog::submit(signed(new), record(1, 1, 1)));
+	build_and_execute(|| {
+		let new = 5u64;
+		assert_noop!(
+			AccessLog::authorize_submitter(signed(SUBMITTER), new, 0),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			AccessLog::authorize_submitter(RuntimeOrigin::root(), new, 7),
+			Error::<Test>::UnknownSource
+		);
+		assert_ok!(AccessLog::authorize_submitter(RuntimeOrigin::root(), new, 0));
+		System::assert_last_event(Event::SubmitterAuthorized { who: new, source: 0 }.into());
+		assert_eq!(frame_system::Pallet::<Test>::providers(&new), 1);
+		assert_noop!(
+			AccessLog::authorize_submitter(RuntimeOrigin::root(), new, 1),
+			Error::<Test>::AlreadyAuthorized
+		);
+		assert_ok!(AccessLog::submit(signed(new), record(1, 1, 1)));
 
-        assert_ok!(AccessLog::revoke_submitter(RuntimeOrigin::root(), new));
-        System::assert_last_event(
-            Event::SubmitterRevoked {
-                who: new,
-                source: 0,
-            }
-            .into(),
-        );
-        assert_eq!(frame_system::Pallet::<Test>::providers(&new), 0);
-        assert!(!Submitters::<Test>::get(new).unwrap().active);
-        assert_noop!(
-            AccessLog::revoke_submitter(RuntimeOrigin::root(), new),
-            Error::<Test>::SubmitterRevoked
-        );
-        assert_noop!(
-            AccessLog::revoke_submitter(RuntimeOrigin::root(), STRANGER),
-            Error::<Test>::NotAuthorized
-        );
-        // The revoked account's entry stays.
-        assert_eq!(Entries::<Test>::get(0).unwrap().submitter, new);
-        // It can be authorized again, for another source.
-        assert_ok!(AccessLog::authorize_submitter(
-            RuntimeOrigin::root(),
-            new,
-            1
-        ));
-        assert_eq!(frame_system::Pallet::<Test>::providers(&new), 1);
-    });
+		assert_ok!(AccessLog::revoke_submitter(RuntimeOrigin::root(), new));
+		System::assert_last_event(Event::SubmitterRevoked { who: new, source: 0 }.into());
+		assert_eq!(frame_system::Pallet::<Test>::providers(&new), 0);
+		assert!(!Submitters::<Test>::get(new).unwrap().active);
+		assert_noop!(
+			AccessLog::revoke_submitter(RuntimeOrigin::root(), new),
+			Error::<Test>::SubmitterRevoked
+		);
+		assert_noop!(
+			AccessLog::revoke_submitter(RuntimeOrigin::root(), STRANGER),
+			Error::<Test>::NotAuthorized
+		);
+		// The revoked account's entry stays.
+		assert_eq!(Entries::<Test>::get(0).unwrap().submitter, new);
+		// It can be authorized again, for another source.
+		assert_ok!(AccessLog::authorize_submitter(RuntimeOrigin::root(), new, 1));
+		assert_eq!(frame_system::Pallet::<Test>::providers(&new), 1);
+	});
 }
 
 #[test]
 fn queries_page_through_each_index_in_order() {
-    build_and_execute(|| {
-        // 20 records: citizens alternate 1/2, officials cycle 1..=4.
-        for chunk in (1..=20u64).collect::<Vec<_>>().chunks(8) {
-            let batch = chunk
-                .iter()
-                .map(|&s| record(s, (s % 2 + 1) as u8, (s % 4 + 1) as u8));
-            assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch.collect()));
-        }
-        // By citizen 1 (odd... seq % 2 == 0 -> citizen 1): seqs 2,4,...,20 -> ids 1,3,...,19.
-        let mut ids = vec![];
-        let mut cursor = None;
-        loop {
-            let page = AccessLog::entries_by_citizen(citizen(1), cursor, 3);
-            assert!(page.items.len() <= 3);
-            ids.extend(page.items.iter().map(|(id, _)| *id));
-            match page.next {
-                Some(c) => cursor = Some(c),
-                None => break,
-            }
-        }
-        assert_eq!(ids, (1..20).step_by(2).collect::<Vec<u64>>());
+	build_and_execute(|| {
+		// 20 records: citizens alternate 1/2, officials cycle 1..=4.
+		for chunk in (1..=20u64).collect::<Vec<_>>().chunks(8) {
+			let batch = chunk.iter().map(|&s| record(s, (s % 2 + 1) as u8, (s % 4 + 1) as u8));
+			assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch.collect()));
+		}
+		// By citizen 1 (odd... seq % 2 == 0 -> citizen 1): seqs 2,4,...,20 -> ids 1,3,...,19.
+		let mut ids = vec![];
+		let mut cursor = None;
+		loop {
+			let page = AccessLog::entries_by_citizen(citizen(1), cursor, 3);
+			assert!(page.items.len() <= 3);
+			ids.extend(page.items.iter().map(|(id, _)| *id));
+			match page.next {
+				Some(c) => cursor = Some(c),
+				None => break,
+			}
+		}
+		assert_eq!(ids, (1..20).step_by(2).collect::<Vec<u64>>());
 
-        // By official 2 (seq % 4 == 1): seqs 1,5,9,13,17.
-        let page = AccessLog::entries_by_accessor(official(2), None, 100);
-        let seqs: Vec<_> = page.items.iter().map(|(_, e)| e.record.seq).collect();
-        assert_eq!(seqs, vec![1, 5, 9, 13, 17]);
-        assert_eq!(page.next, None);
+		// By official 2 (seq % 4 == 1): seqs 1,5,9,13,17.
+		let page = AccessLog::entries_by_accessor(official(2), None, 100);
+		let seqs: Vec<_> = page.items.iter().map(|(_, e)| e.record.seq).collect();
+		assert_eq!(seqs, vec![1, 5, 9, 13, 17]);
+		assert_eq!(page.next, None);
 
-        // By sequence range 5..=12, pages of 5.
-        let p1 = AccessLog::entries_by_seq(0, 5, 12, None, 5);
-        assert_eq!(
-            p1.items
-                .iter()
-                .map(|(_, e)| e.record.seq)
-                .collect::<Vec<_>>(),
-            vec![5, 6, 7, 8, 9]
-        );
-        assert_eq!(p1.next, Some(9));
-        let p2 = AccessLog::entries_by_seq(0, 5, 12, p1.next, 5);
-        assert_eq!(
-            p2.items
-                .iter()
-                .map(|(_, e)| e.record.seq)
-                .collect::<Vec<_>>(),
-            vec![10, 11, 12]
-        );
-        assert_eq!(p2.next, None);
-        assert!(AccessLog::entries_by_seq(1, 0, u64::MAX, None, 10)
-            .items
-            .is_empty());
+		// By sequence range 5..=12, pages of 5.
+		let p1 = AccessLog::entries_by_seq(0, 5, 12, None, 5);
+		assert_eq!(
+			p1.items.iter().map(|(_, e)| e.record.seq).collect::<Vec<_>>(),
+			vec![5, 6, 7, 8, 9]
+		);
+		assert_eq!(p1.next, Some(9));
+		let p2 = AccessLog::entries_by_seq(0, 5, 12, p1.next, 5);
+		assert_eq!(
+			p2.items.iter().map(|(_, e)| e.record.seq).collect::<Vec<_>>(),
+			vec![10, 11, 12]
+		);
+		assert_eq!(p2.next, None);
+		assert!(AccessLog::entries_by_seq(1, 0, u64::MAX, None, 10).items.is_empty());
 
-        // By time: occurred_at = NOW_MS - 1000 + seq; range covering seqs 3..=7.
-        let from = NOW_MS - 1_000 + 3;
-        let to = NOW_MS - 1_000 + 7;
-        let p1 = AccessLog::entries_by_time(from, to, None, 4);
-        assert_eq!(
-            p1.items
-                .iter()
-                .map(|(_, e)| e.record.seq)
-                .collect::<Vec<_>>(),
-            vec![3, 4, 5, 6]
-        );
-        let p2 = AccessLog::entries_by_time(from, to, p1.next, 4);
-        assert_eq!(
-            p2.items
-                .iter()
-                .map(|(_, e)| e.record.seq)
-                .collect::<Vec<_>>(),
-            vec![7]
-        );
-        assert_eq!(p2.next, None);
-    });
+		// By time: occurred_at = NOW_MS - 1000 + seq; range covering seqs 3..=7.
+		let from = NOW_MS - 1_000 + 3;
+		let to = NOW_MS - 1_000 + 7;
+		let p1 = AccessLog::entries_by_time(from, to, None, 4);
+		assert_eq!(
+			p1.items.iter().map(|(_, e)| e.record.seq).collect::<Vec<_>>(),
+			vec![3, 4, 5, 6]
+		);
+		let p2 = AccessLog::entries_by_time(from, to, p1.next, 4);
+		assert_eq!(p2.items.iter().map(|(_, e)| e.record.seq).collect::<Vec<_>>(), vec![7]);
+		assert_eq!(p2.next, None);
+	});
 }
 
 #[test]
 fn equal_timestamps_page_by_entry_id() {
-    build_and_execute(|| {
-        let batch: Vec<_> = (1..=6)
-            .map(|s| {
-                let mut r = record(s, 1, 1);
-                r.occurred_at = NOW_MS;
-                r
-            })
-            .collect();
-        assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch));
-        let p1 = AccessLog::entries_by_time(NOW_MS, NOW_MS, None, 4);
-        assert_eq!(p1.next, Some((NOW_MS, 3)));
-        let p2 = AccessLog::entries_by_time(NOW_MS, NOW_MS, p1.next, 4);
-        assert_eq!(
-            p2.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
-            vec![4, 5]
-        );
-    });
+	build_and_execute(|| {
+		let batch: Vec<_> = (1..=6)
+			.map(|s| {
+				let mut r = record(s, 1, 1);
+				r.occurred_at = NOW_MS;
+				r
+			})
+			.collect();
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch));
+		let p1 = AccessLog::entries_by_time(NOW_MS, NOW_MS, None, 4);
+		assert_eq!(p1.next, Some((NOW_MS, 3)));
+		let p2 = AccessLog::entries_by_time(NOW_MS, NOW_MS, p1.next, 4);
+		assert_eq!(p2.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![4, 5]);
+	});
 }
 
 #[test]
 fn page_size_is_capped() {
-    build_and_execute(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
-        // A limit of 0 still returns one item; huge limits are clamped to MAX_PAGE_SIZE.
-        assert_eq!(
-            AccessLog::entries_by_citizen(citizen(1), None, 0)
-                .items
-                .len(),
-            1
-        );
-        assert_eq!(
-            AccessLog::entries_by_citizen(citizen(1), None, u32::MAX)
-                .items
-                .len(),
-            1
-        );
-    });
+	build_and_execute(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
+		// A limit of 0 still returns one item; huge limits are clamped to MAX_PAGE_SIZE.
+		assert_eq!(AccessLog::entries_by_citizen(citizen(1), None, 0).items.len(), 1);
+		assert_eq!(AccessLog::entries_by_citizen(citizen(1), None, u32::MAX).items.len(), 1);
+	});
 }
 
 #[test]
 fn try_state_detects_a_dangling_index() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
-        assert_ok!(AccessLog::do_try_state());
-        EntriesByCitizen::<Test>::insert(citizen(9), 0u64.to_be_bytes(), ());
-        assert!(AccessLog::do_try_state().is_err());
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
+		assert_ok!(AccessLog::do_try_state());
+		EntriesByCitizen::<Test>::insert(citizen(9), 0u64.to_be_bytes(), ());
+		assert!(AccessLog::do_try_state().is_err());
+	});
 }
 
 #[test]
 fn try_state_detects_a_missing_entry() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
-        Entries::<Test>::remove(0);
-        assert!(AccessLog::do_try_state().is_err());
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
+		Entries::<Test>::remove(0);
+		assert!(AccessLog::do_try_state().is_err());
+	});
 }

@@ -29,34 +29,34 @@ pub type Name = BoundedVec<u8, ConstU32<MAX_NAME_LEN>>;
 
 /// A system whose access logs are kept, as registered by governance.
 #[derive(
-    Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct SourceInfo<BlockNumber> {
-    /// Human-readable name, e.g. `kcg-household-api`.
-    pub name: Name,
-    /// The agency operating the source.
-    pub agency: Name,
-    /// Only active sources accept new entries.
-    pub active: bool,
-    /// Block in which governance registered the source.
-    pub registered_at: BlockNumber,
-    /// Highest sequence number stored so far (0 when none).
-    pub last_seq: u64,
-    /// Number of entries stored for this source.
-    pub entries: u64,
+	/// Human-readable name, e.g. `kcg-household-api`.
+	pub name: Name,
+	/// The agency operating the source.
+	pub agency: Name,
+	/// Only active sources accept new entries.
+	pub active: bool,
+	/// Block in which governance registered the source.
+	pub registered_at: BlockNumber,
+	/// Highest sequence number stored so far (0 when none).
+	pub last_seq: u64,
+	/// Number of entries stored for this source.
+	pub entries: u64,
 }
 
 /// An account allowed to write entries for one source.
 #[derive(
-    Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct SubmitterInfo<BlockNumber> {
-    /// The only source this account may write for.
-    pub source: SourceId,
-    /// `false` once revoked; the record is kept so the history of who could write stays visible.
-    pub active: bool,
-    /// Block of the latest authorization or revocation.
-    pub changed_at: BlockNumber,
+	/// The only source this account may write for.
+	pub source: SourceId,
+	/// `false` once revoked; the record is kept so the history of who could write stays visible.
+	pub active: bool,
+	/// Block of the latest authorization or revocation.
+	pub changed_at: BlockNumber,
 }
 
 /// One access as a submitter reports it.
@@ -64,35 +64,35 @@ pub struct SubmitterInfo<BlockNumber> {
 /// `T` is the text type: `Vec<u8>` in calls (so an oversized field gets a specific error instead
 /// of a decoding failure) and [`Text`] once stored.
 #[derive(
-    Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct LogRecord<T> {
-    /// The source that produced the record.
-    pub source: SourceId,
-    /// The source's own sequence number for the record, from 1, without gaps.
-    pub seq: u64,
-    /// When the access happened, in milliseconds since the Unix epoch, as the source reports it.
-    pub occurred_at: u64,
-    /// Calling agency, in clear.
-    pub agency: T,
-    /// Calling system, in clear.
-    pub system: T,
-    /// Keyed hash of the individual official's ID: never the ID itself.
-    pub accessor_ref: Hash32,
-    /// Keyed hash of the citizen's national ID: never the ID itself.
-    pub citizen_ref: Hash32,
-    /// Which pseudonymisation key produced `accessor_ref` and `citizen_ref`.
-    pub key_id: u32,
-    /// The API or action, e.g. `GET /household/v1/persons/{id}`.
-    pub action: T,
-    /// The Personal Data Protection Act purpose code, e.g. `019`.
-    pub purpose: T,
-    /// Result status (HTTP status code for API sources).
-    pub status: u16,
-    /// Number of personal records returned.
-    pub records: u32,
-    /// Hash (blake2-256) of the complete original record kept off chain.
-    pub record_hash: Hash32,
+	/// The source that produced the record.
+	pub source: SourceId,
+	/// The source's own sequence number for the record, from 1, without gaps.
+	pub seq: u64,
+	/// When the access happened, in milliseconds since the Unix epoch, as the source reports it.
+	pub occurred_at: u64,
+	/// Calling agency, in clear.
+	pub agency: T,
+	/// Calling system, in clear.
+	pub system: T,
+	/// Keyed hash of the individual official's ID: never the ID itself.
+	pub accessor_ref: Hash32,
+	/// Keyed hash of the citizen's national ID: never the ID itself.
+	pub citizen_ref: Hash32,
+	/// Which pseudonymisation key produced `accessor_ref` and `citizen_ref`.
+	pub key_id: u32,
+	/// The API or action, e.g. `GET /household/v1/persons/{id}`.
+	pub action: T,
+	/// The Personal Data Protection Act purpose code, e.g. `019`.
+	pub purpose: T,
+	/// Result status (HTTP status code for API sources).
+	pub status: u16,
+	/// Number of personal records returned.
+	pub records: u32,
+	/// Hash (blake2-256) of the complete original record kept off chain.
+	pub record_hash: Hash32,
 }
 
 /// A record as submitted in a call.
@@ -102,25 +102,25 @@ pub type StoredRecord = LogRecord<Text>;
 
 /// A stored entry: the record plus where and by whom it was recorded.
 #[derive(
-    Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct Entry<AccountId, BlockNumber> {
-    /// The access record.
-    pub record: StoredRecord,
-    /// The block the entry was recorded in.
-    pub block: BlockNumber,
-    /// The submitter account that signed it.
-    pub submitter: AccountId,
+	/// The access record.
+	pub record: StoredRecord,
+	/// The block the entry was recorded in.
+	pub block: BlockNumber,
+	/// The submitter account that signed it.
+	pub submitter: AccountId,
 }
 
 /// One page of a query: entries in index order and, when more remain, the cursor to pass for the
 /// next page.
 #[derive(Clone, Encode, Decode, Eq, PartialEq, Debug, TypeInfo)]
 pub struct Page<Cursor, E> {
-    /// `(entry id, entry)` pairs.
-    pub items: Vec<(EntryId, E)>,
-    /// Where the next page starts (exclusive); `None` when this page is the last.
-    pub next: Option<Cursor>,
+	/// `(entry id, entry)` pairs.
+	pub items: Vec<(EntryId, E)>,
+	/// Where the next page starts (exclusive); `None` when this page is the last.
+	pub next: Option<Cursor>,
 }
 
 /// Cursor of a time-range query: the `(occurred_at, entry id)` of the last item returned.

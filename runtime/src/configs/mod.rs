@@ -1,21 +1,21 @@
 //! Configuration of each pallet of the runtime.
 
 use crate::{
-    AccountId, Aura, Block, BlockNumber, Council, CouncilCollective, CouncilMembershipInstance,
-    Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask,
-    Timestamp, DAYS, SLOT_DURATION, VERSION,
+	AccountId, Aura, Block, BlockNumber, Council, CouncilCollective, CouncilMembershipInstance,
+	Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask,
+	Timestamp, DAYS, SLOT_DURATION, VERSION,
 };
 use polkadot_sdk::*;
 
 use frame_support::{
-    derive_impl,
-    dispatch::DispatchClass,
-    parameter_types,
-    traits::{ChangeMembers, ConstBool, ConstU32, ConstU64, InitializeMembers},
-    weights::{
-        constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-        Weight,
-    },
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
+	traits::{ChangeMembers, ConstBool, ConstU32, ConstU64, InitializeMembers},
+	weights::{
+		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		Weight,
+	},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -25,90 +25,90 @@ use sp_version::RuntimeVersion;
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
 parameter_types! {
-    pub const BlockHashCount: BlockNumber = 2400;
-    pub const Version: RuntimeVersion = VERSION;
+	pub const BlockHashCount: BlockNumber = 2400;
+	pub const Version: RuntimeVersion = VERSION;
 
-    /// Up to 1 s of execution per 2 s block: the rest of the slot is for import and propagation.
-    pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-        Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-        NORMAL_DISPATCH_RATIO,
-    );
-    pub RuntimeBlockLength: BlockLength = BlockLength::builder()
-        .max_length(5 * 1024 * 1024)
-        .modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
-        .build();
-    pub const SS58Prefix: u8 = 42;
+	/// Up to 1 s of execution per 2 s block: the rest of the slot is for import and propagation.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
+	pub const SS58Prefix: u8 = 42;
 }
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
-    type Block = Block;
-    type BlockWeights = RuntimeBlockWeights;
-    type BlockLength = RuntimeBlockLength;
-    type AccountId = AccountId;
-    type Nonce = Nonce;
-    type Hash = Hash;
-    type BlockHashCount = BlockHashCount;
-    type DbWeight = ParityDbWeight;
-    type Version = Version;
-    /// No balances: accounts exist through the provider references that the access-log pallet
-    /// (submitters) and the council membership (admins) give them.
-    type AccountData = ();
-    type SS58Prefix = SS58Prefix;
-    type MaxConsumers = ConstU32<16>;
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = BlockHashCount;
+	type DbWeight = ParityDbWeight;
+	type Version = Version;
+	/// No balances: accounts exist through the provider references that the access-log pallet
+	/// (submitters) and the council membership (admins) give them.
+	type AccountData = ();
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
 }
 
 impl pallet_aura::Config for Runtime {
-    type AuthorityId = AuraId;
-    type DisabledValidators = ();
-    type MaxAuthorities = ConstU32<32>;
-    type AllowMultipleBlocksPerSlot = ConstBool<false>;
-    type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+	type AuthorityId = AuraId;
+	type DisabledValidators = ();
+	type MaxAuthorities = ConstU32<32>;
+	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
 }
 
 impl pallet_grandpa::Config for Runtime {
-    type RuntimeEvent = RuntimeEvent;
-    type WeightInfo = ();
-    type MaxAuthorities = ConstU32<32>;
-    type MaxNominators = ConstU32<0>;
-    type MaxSetIdSessionEntries = ConstU64<0>;
-    type KeyOwnerProof = sp_core::Void;
-    type EquivocationReportSystem = ();
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = ConstU32<32>;
+	type MaxNominators = ConstU32<0>;
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
 }
 
 impl pallet_timestamp::Config for Runtime {
-    type Moment = u64;
-    type OnTimestampSet = Aura;
-    type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
-    type WeightInfo = ();
+	type Moment = u64;
+	type OnTimestampSet = Aura;
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type WeightInfo = ();
 }
 
 /// A 2/3 majority of the admin council: the only admin origin of this chain.
 pub type CouncilTwoThirds =
-    pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
 
 parameter_types! {
-    pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
-    pub const CouncilMaxProposals: u32 = 100;
-    pub const CouncilMaxMembers: u32 = 32;
-    pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+	pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
+	pub const CouncilMaxProposals: u32 = 100;
+	pub const CouncilMaxMembers: u32 = 32;
+	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
 }
 
 impl pallet_collective::Config<CouncilCollective> for Runtime {
-    type RuntimeOrigin = RuntimeOrigin;
-    type Proposal = RuntimeCall;
-    type RuntimeEvent = RuntimeEvent;
-    type MotionDuration = CouncilMotionDuration;
-    type MaxProposals = CouncilMaxProposals;
-    type MaxMembers = CouncilMaxMembers;
-    type DefaultVote = pallet_collective::PrimeDefaultVote;
-    type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
-    /// Members change only through `CouncilMembership`, by a council vote.
-    type SetMembersOrigin = frame_system::EnsureNever<()>;
-    type MaxProposalWeight = MaxProposalWeight;
-    type DisapproveOrigin = CouncilTwoThirds;
-    type KillOrigin = CouncilTwoThirds;
-    type Consideration = ();
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = CouncilMotionDuration;
+	type MaxProposals = CouncilMaxProposals;
+	type MaxMembers = CouncilMaxMembers;
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	/// Members change only through `CouncilMembership`, by a council vote.
+	type SetMembersOrigin = frame_system::EnsureNever<()>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = CouncilTwoThirds;
+	type KillOrigin = CouncilTwoThirds;
+	type Consideration = ();
 }
 
 /// Forwards council membership changes to the collective and keeps each admin's provider
@@ -116,64 +116,64 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 pub struct CouncilMembersWithProviders;
 
 impl ChangeMembers<AccountId> for CouncilMembersWithProviders {
-    fn change_members_sorted(incoming: &[AccountId], outgoing: &[AccountId], new: &[AccountId]) {
-        for who in incoming {
-            frame_system::Pallet::<Runtime>::inc_providers(who);
-        }
-        for who in outgoing {
-            // Fails only while consumers remain; nothing in this runtime takes consumers.
-            let _ = frame_system::Pallet::<Runtime>::dec_providers(who);
-        }
-        Council::change_members_sorted(incoming, outgoing, new);
-    }
+	fn change_members_sorted(incoming: &[AccountId], outgoing: &[AccountId], new: &[AccountId]) {
+		for who in incoming {
+			frame_system::Pallet::<Runtime>::inc_providers(who);
+		}
+		for who in outgoing {
+			// Fails only while consumers remain; nothing in this runtime takes consumers.
+			let _ = frame_system::Pallet::<Runtime>::dec_providers(who);
+		}
+		Council::change_members_sorted(incoming, outgoing, new);
+	}
 
-    fn set_prime(prime: Option<AccountId>) {
-        Council::set_prime(prime);
-    }
+	fn set_prime(prime: Option<AccountId>) {
+		Council::set_prime(prime);
+	}
 
-    fn get_prime() -> Option<AccountId> {
-        Council::get_prime()
-    }
+	fn get_prime() -> Option<AccountId> {
+		Council::get_prime()
+	}
 }
 
 impl InitializeMembers<AccountId> for CouncilMembersWithProviders {
-    fn initialize_members(members: &[AccountId]) {
-        for who in members {
-            frame_system::Pallet::<Runtime>::inc_providers(who);
-        }
-        Council::initialize_members(members);
-    }
+	fn initialize_members(members: &[AccountId]) {
+		for who in members {
+			frame_system::Pallet::<Runtime>::inc_providers(who);
+		}
+		Council::initialize_members(members);
+	}
 }
 
 impl pallet_membership::Config<CouncilMembershipInstance> for Runtime {
-    type RuntimeEvent = RuntimeEvent;
-    type AddOrigin = CouncilTwoThirds;
-    type RemoveOrigin = CouncilTwoThirds;
-    type SwapOrigin = CouncilTwoThirds;
-    type ResetOrigin = CouncilTwoThirds;
-    type PrimeOrigin = CouncilTwoThirds;
-    type MembershipInitialized = CouncilMembersWithProviders;
-    type MembershipChanged = CouncilMembersWithProviders;
-    type MaxMembers = CouncilMaxMembers;
-    type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = CouncilTwoThirds;
+	type RemoveOrigin = CouncilTwoThirds;
+	type SwapOrigin = CouncilTwoThirds;
+	type ResetOrigin = CouncilTwoThirds;
+	type PrimeOrigin = CouncilTwoThirds;
+	type MembershipInitialized = CouncilMembersWithProviders;
+	type MembershipChanged = CouncilMembersWithProviders;
+	type MaxMembers = CouncilMaxMembers;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {
-    /// Most records in one `submit_batch`.
-    pub const AccessLogMaxBatchSize: u32 = 500;
-    /// Most sources ever registered.
-    pub const AccessLogMaxSources: u32 = 1_000;
-    /// A record may be dated at most 5 minutes ahead of the chain's clock.
-    pub const AccessLogMaxClockSkewMs: u64 = 5 * 60 * 1000;
+	/// Most records in one `submit_batch`.
+	pub const AccessLogMaxBatchSize: u32 = 500;
+	/// Most sources ever registered.
+	pub const AccessLogMaxSources: u32 = 1_000;
+	/// A record may be dated at most 5 minutes ahead of the chain's clock.
+	pub const AccessLogMaxClockSkewMs: u64 = 5 * 60 * 1000;
 }
 
 impl pallet_access_log::Config for Runtime {
-    type AdminOrigin = CouncilTwoThirds;
-    type Time = Timestamp;
-    type MaxBatchSize = AccessLogMaxBatchSize;
-    type MaxSources = AccessLogMaxSources;
-    type MaxClockSkewMs = AccessLogMaxClockSkewMs;
-    type WeightInfo = pallet_access_log::weights::SubstrateWeight<Runtime>;
+	type AdminOrigin = CouncilTwoThirds;
+	type Time = Timestamp;
+	type MaxBatchSize = AccessLogMaxBatchSize;
+	type MaxSources = AccessLogMaxSources;
+	type MaxClockSkewMs = AccessLogMaxClockSkewMs;
+	type WeightInfo = pallet_access_log::weights::SubstrateWeight<Runtime>;
 }
 
 // `RuntimeTask` and `PalletInfo` are used by the derived `frame_system::Config`.

@@ -15,425 +15,368 @@ use access_log_runtime_api::{Entry, EntryId, Hash32, Page};
 use codec::Codec;
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::error::ErrorObjectOwned};
 use polkadot_sdk::{
-    sp_api::{ApiError, ProvideRuntimeApi},
-    sp_blockchain::HeaderBackend,
-    sp_runtime::traits::Block as BlockT,
+	sp_api::{ApiError, ProvideRuntimeApi},
+	sp_blockchain::HeaderBackend,
+	sp_runtime::traits::Block as BlockT,
 };
 
 /// The `accessLog_*` methods.
 #[rpc(client, server)]
 pub trait AccessLogRpc<BlockHash> {
-    /// The entry with this id, or `null`.
-    #[method(name = "accessLog_entry")]
-    fn entry(&self, id: EntryId, at: Option<BlockHash>) -> RpcResult<Option<EntryJson>>;
+	/// The entry with this id, or `null`.
+	#[method(name = "accessLog_entry")]
+	fn entry(&self, id: EntryId, at: Option<BlockHash>) -> RpcResult<Option<EntryJson>>;
 
-    /// Totals of the log.
-    #[method(name = "accessLog_stats")]
-    fn stats(&self, at: Option<BlockHash>) -> RpcResult<StatsJson>;
+	/// Totals of the log.
+	#[method(name = "accessLog_stats")]
+	fn stats(&self, at: Option<BlockHash>) -> RpcResult<StatsJson>;
 
-    /// Accesses to one citizen's data (by citizen reference), oldest first.
-    #[method(name = "accessLog_byCitizen")]
-    fn by_citizen(
-        &self,
-        citizen_ref: String,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<BlockHash>,
-    ) -> RpcResult<EntryPage>;
+	/// Accesses to one citizen's data (by citizen reference), oldest first.
+	#[method(name = "accessLog_byCitizen")]
+	fn by_citizen(
+		&self,
+		citizen_ref: String,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<EntryPage>;
 
-    /// Accesses by one official (by accessor reference), oldest first.
-    #[method(name = "accessLog_byAccessor")]
-    fn by_accessor(
-        &self,
-        accessor_ref: String,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<BlockHash>,
-    ) -> RpcResult<EntryPage>;
+	/// Accesses by one official (by accessor reference), oldest first.
+	#[method(name = "accessLog_byAccessor")]
+	fn by_accessor(
+		&self,
+		accessor_ref: String,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<EntryPage>;
 
-    /// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order.
-    #[method(name = "accessLog_bySequence")]
-    fn by_sequence(
-        &self,
-        source: u32,
-        from_seq: u64,
-        to_seq: u64,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<BlockHash>,
-    ) -> RpcResult<EntryPage>;
+	/// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order.
+	#[method(name = "accessLog_bySequence")]
+	fn by_sequence(
+		&self,
+		source: u32,
+		from_seq: u64,
+		to_seq: u64,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<EntryPage>;
 
-    /// Entries with `from_ms <= occurred_at <= to_ms` (ms since the epoch), in time order.
-    #[method(name = "accessLog_byTime")]
-    fn by_time(
-        &self,
-        from_ms: u64,
-        to_ms: u64,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<BlockHash>,
-    ) -> RpcResult<EntryPage>;
+	/// Entries with `from_ms <= occurred_at <= to_ms` (ms since the epoch), in time order.
+	#[method(name = "accessLog_byTime")]
+	fn by_time(
+		&self,
+		from_ms: u64,
+		to_ms: u64,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<EntryPage>;
 
-    /// All sources, with entry counts and highest sequence.
-    #[method(name = "accessLog_sources")]
-    fn sources(&self, at: Option<BlockHash>) -> RpcResult<Vec<SourceJson>>;
+	/// All sources, with entry counts and highest sequence.
+	#[method(name = "accessLog_sources")]
+	fn sources(&self, at: Option<BlockHash>) -> RpcResult<Vec<SourceJson>>;
 
-    /// All submitters, active and revoked.
-    #[method(name = "accessLog_submitters")]
-    fn submitters(&self, at: Option<BlockHash>) -> RpcResult<Vec<SubmitterJson>>;
+	/// All submitters, active and revoked.
+	#[method(name = "accessLog_submitters")]
+	fn submitters(&self, at: Option<BlockHash>) -> RpcResult<Vec<SubmitterJson>>;
 }
 
 /// Implementation of [`AccessLogRpcServer`] over a client with the runtime API, for a chain with
 /// the given block, account id and block number types.
 pub struct AccessLog<C, B, AccountId, BlockNumber> {
-    client: Arc<C>,
-    _types: std::marker::PhantomData<fn() -> (B, AccountId, BlockNumber)>,
+	client: Arc<C>,
+	_types: std::marker::PhantomData<fn() -> (B, AccountId, BlockNumber)>,
 }
 
 impl<C, B, AccountId, BlockNumber> AccessLog<C, B, AccountId, BlockNumber> {
-    /// Serve queries from `client`.
-    pub fn new(client: Arc<C>) -> Self {
-        Self {
-            client,
-            _types: Default::default(),
-        }
-    }
+	/// Serve queries from `client`.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client, _types: Default::default() }
+	}
 }
 
 fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(code, message.into(), None::<()>)
+	ErrorObjectOwned::owned(code, message.into(), None::<()>)
 }
 
 fn runtime_error(e: ApiError) -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(
-        codes::RUNTIME_ERROR,
-        "runtime query failed",
-        Some(e.to_string()),
-    )
+	ErrorObjectOwned::owned(codes::RUNTIME_ERROR, "runtime query failed", Some(e.to_string()))
 }
 
 fn text(v: &[u8]) -> String {
-    String::from_utf8_lossy(v).into_owned()
+	String::from_utf8_lossy(v).into_owned()
 }
 
 /// Parse a 32-byte reference given as 64 hex digits, with or without `0x`.
 pub fn parse_ref(s: &str) -> Result<Hash32, ErrorObjectOwned> {
-    parse_hex32(s).ok_or_else(|| {
-        error(
-            codes::BAD_REFERENCE,
-            format!("reference must be 32 bytes as 64 hex digits (0x-prefixed), got {s:?}"),
-        )
-    })
+	parse_hex32(s).ok_or_else(|| {
+		error(
+			codes::BAD_REFERENCE,
+			format!("reference must be 32 bytes as 64 hex digits (0x-prefixed), got {s:?}"),
+		)
+	})
 }
 
 fn page_size(limit: Option<u32>) -> Result<u32, ErrorObjectOwned> {
-    match limit.unwrap_or(DEFAULT_PAGE_SIZE) {
-        l @ 1..=MAX_PAGE_SIZE => Ok(l),
-        l => Err(error(
-            codes::BAD_PAGE_SIZE,
-            format!("limit must be between 1 and {MAX_PAGE_SIZE}, got {l}"),
-        )),
-    }
+	match limit.unwrap_or(DEFAULT_PAGE_SIZE) {
+		l @ 1..=MAX_PAGE_SIZE => Ok(l),
+		l => Err(error(
+			codes::BAD_PAGE_SIZE,
+			format!("limit must be between 1 and {MAX_PAGE_SIZE}, got {l}"),
+		)),
+	}
 }
 
 /// Cursors are opaque to clients; they carry the kind of query they belong to.
 fn parse_cursor<T>(
-    cursor: Option<String>,
-    kind: char,
-    parse: impl Fn(&str) -> Option<T>,
+	cursor: Option<String>,
+	kind: char,
+	parse: impl Fn(&str) -> Option<T>,
 ) -> Result<Option<T>, ErrorObjectOwned> {
-    let Some(c) = cursor else { return Ok(None) };
-    c.strip_prefix(kind)
-        .and_then(|rest| parse(rest))
-        .map(Some)
-        .ok_or_else(|| {
-            error(
-                codes::BAD_CURSOR,
-                format!(
-                    "cursor {c:?} is not a cursor of this query: pass back a nextCursor unchanged"
-                ),
-            )
-        })
+	let Some(c) = cursor else { return Ok(None) };
+	c.strip_prefix(kind).and_then(|rest| parse(rest)).map(Some).ok_or_else(|| {
+		error(
+			codes::BAD_CURSOR,
+			format!("cursor {c:?} is not a cursor of this query: pass back a nextCursor unchanged"),
+		)
+	})
 }
 
 fn id_cursor(c: Option<String>) -> Result<Option<u64>, ErrorObjectOwned> {
-    parse_cursor(c, 'e', |s| s.parse().ok())
+	parse_cursor(c, 'e', |s| s.parse().ok())
 }
 
 impl<C, Block, AccountId, BlockNumber> AccessLog<C, Block, AccountId, BlockNumber>
 where
-    Block: BlockT,
-    C: HeaderBackend<Block>,
+	Block: BlockT,
+	C: HeaderBackend<Block>,
 {
-    /// The block to answer at: `at`, if this node knows it, or the best block.
-    fn at(&self, at: Option<Block::Hash>) -> Result<Block::Hash, ErrorObjectOwned> {
-        match at {
-            None => Ok(self.client.info().best_hash),
-            Some(hash) => match self.client.header(hash) {
-                Ok(Some(_)) => Ok(hash),
-                _ => Err(error(
-                    codes::UNKNOWN_BLOCK,
-                    format!("block {hash:?} is not known to this node"),
-                )),
-            },
-        }
-    }
+	/// The block to answer at: `at`, if this node knows it, or the best block.
+	fn at(&self, at: Option<Block::Hash>) -> Result<Block::Hash, ErrorObjectOwned> {
+		match at {
+			None => Ok(self.client.info().best_hash),
+			Some(hash) => match self.client.header(hash) {
+				Ok(Some(_)) => Ok(hash),
+				_ => Err(error(
+					codes::UNKNOWN_BLOCK,
+					format!("block {hash:?} is not known to this node"),
+				)),
+			},
+		}
+	}
 }
 
 fn entry_json<AccountId: Display, BlockNumber: Copy + Into<u64>>(
-    id: EntryId,
-    e: Entry<AccountId, BlockNumber>,
+	id: EntryId,
+	e: Entry<AccountId, BlockNumber>,
 ) -> EntryJson {
-    let r = e.record;
-    EntryJson {
-        id,
-        source: r.source,
-        seq: r.seq,
-        occurred_at: r.occurred_at,
-        agency: text(&r.agency),
-        system: text(&r.system),
-        accessor_ref: hex(&r.accessor_ref),
-        citizen_ref: hex(&r.citizen_ref),
-        key_id: r.key_id,
-        action: text(&r.action),
-        purpose: text(&r.purpose),
-        status: r.status,
-        records: r.records,
-        record_hash: hex(&r.record_hash),
-        block: e.block.into(),
-        submitter: e.submitter.to_string(),
-    }
+	let r = e.record;
+	EntryJson {
+		id,
+		source: r.source,
+		seq: r.seq,
+		occurred_at: r.occurred_at,
+		agency: text(&r.agency),
+		system: text(&r.system),
+		accessor_ref: hex(&r.accessor_ref),
+		citizen_ref: hex(&r.citizen_ref),
+		key_id: r.key_id,
+		action: text(&r.action),
+		purpose: text(&r.purpose),
+		status: r.status,
+		records: r.records,
+		record_hash: hex(&r.record_hash),
+		block: e.block.into(),
+		submitter: e.submitter.to_string(),
+	}
 }
 
 fn page_json<Cur, AccountId: Display, BlockNumber: Copy + Into<u64>>(
-    page: Page<Cur, Entry<AccountId, BlockNumber>>,
-    cursor: impl Fn(Cur) -> String,
+	page: Page<Cur, Entry<AccountId, BlockNumber>>,
+	cursor: impl Fn(Cur) -> String,
 ) -> EntryPage {
-    EntryPage {
-        items: page
-            .items
-            .into_iter()
-            .map(|(id, e)| entry_json(id, e))
-            .collect(),
-        next_cursor: page.next.map(cursor),
-    }
+	EntryPage {
+		items: page.items.into_iter().map(|(id, e)| entry_json(id, e)).collect(),
+		next_cursor: page.next.map(cursor),
+	}
 }
 
 impl<C, Block, AccountId, BlockNumber> AccessLogRpcServer<Block::Hash>
-    for AccessLog<C, Block, AccountId, BlockNumber>
+	for AccessLog<C, Block, AccountId, BlockNumber>
 where
-    Block: BlockT,
-    C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-    C::Api: AccessLogApi<Block, AccountId, BlockNumber>,
-    AccountId: Codec + Display + Send + Sync + 'static,
-    BlockNumber: Codec + Copy + Into<u64> + Send + Sync + 'static,
+	Block: BlockT,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: AccessLogApi<Block, AccountId, BlockNumber>,
+	AccountId: Codec + Display + Send + Sync + 'static,
+	BlockNumber: Codec + Copy + Into<u64> + Send + Sync + 'static,
 {
-    fn entry(&self, id: EntryId, at: Option<Block::Hash>) -> RpcResult<Option<EntryJson>> {
-        let at = self.at(at)?;
-        let entry = self
-            .client
-            .runtime_api()
-            .entry(at, id)
-            .map_err(runtime_error)?;
-        Ok(entry.map(|e| entry_json(id, e)))
-    }
+	fn entry(&self, id: EntryId, at: Option<Block::Hash>) -> RpcResult<Option<EntryJson>> {
+		let at = self.at(at)?;
+		let entry = self.client.runtime_api().entry(at, id).map_err(runtime_error)?;
+		Ok(entry.map(|e| entry_json(id, e)))
+	}
 
-    fn stats(&self, at: Option<Block::Hash>) -> RpcResult<StatsJson> {
-        let at = self.at(at)?;
-        let entries = self
-            .client
-            .runtime_api()
-            .entry_count(at)
-            .map_err(runtime_error)?;
-        Ok(StatsJson {
-            entries,
-            at: hex(at.as_ref()),
-        })
-    }
+	fn stats(&self, at: Option<Block::Hash>) -> RpcResult<StatsJson> {
+		let at = self.at(at)?;
+		let entries = self.client.runtime_api().entry_count(at).map_err(runtime_error)?;
+		Ok(StatsJson { entries, at: hex(at.as_ref()) })
+	}
 
-    fn by_citizen(
-        &self,
-        citizen_ref: String,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<Block::Hash>,
-    ) -> RpcResult<EntryPage> {
-        let (r, after, limit, at) = (
-            parse_ref(&citizen_ref)?,
-            id_cursor(cursor)?,
-            page_size(limit)?,
-            self.at(at)?,
-        );
-        let page = self
-            .client
-            .runtime_api()
-            .entries_by_citizen(at, r, after, limit)
-            .map_err(runtime_error)?;
-        Ok(page_json(page, |id| format!("e{id}")))
-    }
+	fn by_citizen(
+		&self,
+		citizen_ref: String,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<EntryPage> {
+		let (r, after, limit, at) =
+			(parse_ref(&citizen_ref)?, id_cursor(cursor)?, page_size(limit)?, self.at(at)?);
+		let page = self
+			.client
+			.runtime_api()
+			.entries_by_citizen(at, r, after, limit)
+			.map_err(runtime_error)?;
+		Ok(page_json(page, |id| format!("e{id}")))
+	}
 
-    fn by_accessor(
-        &self,
-        accessor_ref: String,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<Block::Hash>,
-    ) -> RpcResult<EntryPage> {
-        let (r, after, limit, at) = (
-            parse_ref(&accessor_ref)?,
-            id_cursor(cursor)?,
-            page_size(limit)?,
-            self.at(at)?,
-        );
-        let page = self
-            .client
-            .runtime_api()
-            .entries_by_accessor(at, r, after, limit)
-            .map_err(runtime_error)?;
-        Ok(page_json(page, |id| format!("e{id}")))
-    }
+	fn by_accessor(
+		&self,
+		accessor_ref: String,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<EntryPage> {
+		let (r, after, limit, at) =
+			(parse_ref(&accessor_ref)?, id_cursor(cursor)?, page_size(limit)?, self.at(at)?);
+		let page = self
+			.client
+			.runtime_api()
+			.entries_by_accessor(at, r, after, limit)
+			.map_err(runtime_error)?;
+		Ok(page_json(page, |id| format!("e{id}")))
+	}
 
-    fn by_sequence(
-        &self,
-        source: u32,
-        from_seq: u64,
-        to_seq: u64,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<Block::Hash>,
-    ) -> RpcResult<EntryPage> {
-        if from_seq > to_seq {
-            return Err(error(
-                codes::BAD_RANGE,
-                format!("fromSeq {from_seq} is after toSeq {to_seq}"),
-            ));
-        }
-        let after = parse_cursor(cursor, 's', |s| s.parse().ok())?;
-        let (limit, at) = (page_size(limit)?, self.at(at)?);
-        let page = self
-            .client
-            .runtime_api()
-            .entries_by_seq(at, source, from_seq, to_seq, after, limit)
-            .map_err(runtime_error)?;
-        Ok(page_json(page, |seq| format!("s{seq}")))
-    }
+	fn by_sequence(
+		&self,
+		source: u32,
+		from_seq: u64,
+		to_seq: u64,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<EntryPage> {
+		if from_seq > to_seq {
+			return Err(error(
+				codes::BAD_RANGE,
+				format!("fromSeq {from_seq} is after toSeq {to_seq}"),
+			));
+		}
+		let after = parse_cursor(cursor, 's', |s| s.parse().ok())?;
+		let (limit, at) = (page_size(limit)?, self.at(at)?);
+		let page = self
+			.client
+			.runtime_api()
+			.entries_by_seq(at, source, from_seq, to_seq, after, limit)
+			.map_err(runtime_error)?;
+		Ok(page_json(page, |seq| format!("s{seq}")))
+	}
 
-    fn by_time(
-        &self,
-        from_ms: u64,
-        to_ms: u64,
-        cursor: Option<String>,
-        limit: Option<u32>,
-        at: Option<Block::Hash>,
-    ) -> RpcResult<EntryPage> {
-        if from_ms > to_ms {
-            return Err(error(
-                codes::BAD_RANGE,
-                format!("fromMs {from_ms} is after toMs {to_ms}"),
-            ));
-        }
-        let after = parse_cursor(cursor, 't', |s| {
-            let (ts, id) = s.split_once('.')?;
-            Some((ts.parse().ok()?, id.parse().ok()?))
-        })?;
-        let (limit, at) = (page_size(limit)?, self.at(at)?);
-        let page = self
-            .client
-            .runtime_api()
-            .entries_by_time(at, from_ms, to_ms, after, limit)
-            .map_err(runtime_error)?;
-        Ok(page_json(page, |(ts, id)| format!("t{ts}.{id}")))
-    }
+	fn by_time(
+		&self,
+		from_ms: u64,
+		to_ms: u64,
+		cursor: Option<String>,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<EntryPage> {
+		if from_ms > to_ms {
+			return Err(error(codes::BAD_RANGE, format!("fromMs {from_ms} is after toMs {to_ms}")));
+		}
+		let after = parse_cursor(cursor, 't', |s| {
+			let (ts, id) = s.split_once('.')?;
+			Some((ts.parse().ok()?, id.parse().ok()?))
+		})?;
+		let (limit, at) = (page_size(limit)?, self.at(at)?);
+		let page = self
+			.client
+			.runtime_api()
+			.entries_by_time(at, from_ms, to_ms, after, limit)
+			.map_err(runtime_error)?;
+		Ok(page_json(page, |(ts, id)| format!("t{ts}.{id}")))
+	}
 
-    fn sources(&self, at: Option<Block::Hash>) -> RpcResult<Vec<SourceJson>> {
-        let at = self.at(at)?;
-        let sources = self
-            .client
-            .runtime_api()
-            .sources(at)
-            .map_err(runtime_error)?;
-        Ok(sources
-            .into_iter()
-            .map(|(id, s)| SourceJson {
-                id,
-                name: text(&s.name),
-                agency: text(&s.agency),
-                active: s.active,
-                registered_at: s.registered_at.into(),
-                last_seq: s.last_seq,
-                entries: s.entries,
-            })
-            .collect())
-    }
+	fn sources(&self, at: Option<Block::Hash>) -> RpcResult<Vec<SourceJson>> {
+		let at = self.at(at)?;
+		let sources = self.client.runtime_api().sources(at).map_err(runtime_error)?;
+		Ok(sources
+			.into_iter()
+			.map(|(id, s)| SourceJson {
+				id,
+				name: text(&s.name),
+				agency: text(&s.agency),
+				active: s.active,
+				registered_at: s.registered_at.into(),
+				last_seq: s.last_seq,
+				entries: s.entries,
+			})
+			.collect())
+	}
 
-    fn submitters(&self, at: Option<Block::Hash>) -> RpcResult<Vec<SubmitterJson>> {
-        let at = self.at(at)?;
-        let all = self
-            .client
-            .runtime_api()
-            .submitters(at)
-            .map_err(runtime_error)?;
-        Ok(all
-            .into_iter()
-            .map(|(who, s)| SubmitterJson {
-                account: who.to_string(),
-                source: s.source,
-                active: s.active,
-                changed_at: s.changed_at.into(),
-            })
-            .collect())
-    }
+	fn submitters(&self, at: Option<Block::Hash>) -> RpcResult<Vec<SubmitterJson>> {
+		let at = self.at(at)?;
+		let all = self.client.runtime_api().submitters(at).map_err(runtime_error)?;
+		Ok(all
+			.into_iter()
+			.map(|(who, s)| SubmitterJson {
+				account: who.to_string(),
+				source: s.source,
+				active: s.active,
+				changed_at: s.changed_at.into(),
+			})
+			.collect())
+	}
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+	use super::*;
 
-    #[test]
-    fn references_parse_with_and_without_prefix() {
-        let s = format!("0x{}", "ab".repeat(32));
-        assert_eq!(parse_ref(&s).unwrap(), [0xab; 32]);
-        assert_eq!(parse_ref(&"ab".repeat(32)).unwrap(), [0xab; 32]);
-        assert_eq!(hex(&[0xab; 32]), s);
-    }
+	#[test]
+	fn references_parse_with_and_without_prefix() {
+		let s = format!("0x{}", "ab".repeat(32));
+		assert_eq!(parse_ref(&s).unwrap(), [0xab; 32]);
+		assert_eq!(parse_ref(&"ab".repeat(32)).unwrap(), [0xab; 32]);
+		assert_eq!(hex(&[0xab; 32]), s);
+	}
 
-    #[test]
-    fn bad_references_get_the_reference_code() {
-        for bad in ["", "0x12", &"zz".repeat(32), &"ab".repeat(33), "0x中文中文"] {
-            assert_eq!(
-                parse_ref(bad).unwrap_err().code(),
-                codes::BAD_REFERENCE,
-                "{bad}"
-            );
-        }
-    }
+	#[test]
+	fn bad_references_get_the_reference_code() {
+		for bad in ["", "0x12", &"zz".repeat(32), &"ab".repeat(33), "0x中文中文"] {
+			assert_eq!(parse_ref(bad).unwrap_err().code(), codes::BAD_REFERENCE, "{bad}");
+		}
+	}
 
-    #[test]
-    fn page_size_limit_matches_the_runtime() {
-        assert_eq!(MAX_PAGE_SIZE, access_log_runtime_api::MAX_PAGE_SIZE);
-    }
+	#[test]
+	fn page_size_limit_matches_the_runtime() {
+		assert_eq!(MAX_PAGE_SIZE, access_log_runtime_api::MAX_PAGE_SIZE);
+	}
 
-    #[test]
-    fn page_sizes_are_checked() {
-        assert_eq!(page_size(None).unwrap(), DEFAULT_PAGE_SIZE);
-        assert_eq!(page_size(Some(MAX_PAGE_SIZE)).unwrap(), MAX_PAGE_SIZE);
-        assert_eq!(page_size(Some(0)).unwrap_err().code(), codes::BAD_PAGE_SIZE);
-        assert_eq!(
-            page_size(Some(MAX_PAGE_SIZE + 1)).unwrap_err().code(),
-            codes::BAD_PAGE_SIZE
-        );
-    }
+	#[test]
+	fn page_sizes_are_checked() {
+		assert_eq!(page_size(None).unwrap(), DEFAULT_PAGE_SIZE);
+		assert_eq!(page_size(Some(MAX_PAGE_SIZE)).unwrap(), MAX_PAGE_SIZE);
+		assert_eq!(page_size(Some(0)).unwrap_err().code(), codes::BAD_PAGE_SIZE);
+		assert_eq!(page_size(Some(MAX_PAGE_SIZE + 1)).unwrap_err().code(), codes::BAD_PAGE_SIZE);
+	}
 
-    #[test]
-    fn cursors_of_another_kind_are_refused() {
-        assert_eq!(id_cursor(Some("e42".into())).unwrap(), Some(42));
-        assert_eq!(id_cursor(None).unwrap(), None);
-        for bad in ["42", "s42", "e", "e-1", "t1.2"] {
-            assert_eq!(
-                id_cursor(Some(bad.into())).unwrap_err().code(),
-                codes::BAD_CURSOR,
-                "{bad}"
-            );
-        }
-    }
+	#[test]
+	fn cursors_of_another_kind_are_refused() {
+		assert_eq!(id_cursor(Some("e42".into())).unwrap(), Some(42));
+		assert_eq!(id_cursor(None).unwrap(), None);
+		for bad in ["42", "s42", "e", "e-1", "t1.2"] {
+			assert_eq!(id_cursor(Some(bad.into())).unwrap_err().code(), codes::BAD_CURSOR, "{bad}");
+		}
+	}
 }
