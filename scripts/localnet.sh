@@ -118,7 +118,7 @@ start_node() {
 		--node-key-file "$dir/node-key" \
 		--listen-addr /ip4/0.0.0.0/tcp/30333 --reserved-only "${reserved[@]}" \
 		--no-mdns --no-telemetry \
-		--experimental-rpc-endpoint "listen-addr=0.0.0.0:9944,methods=safe,cors=all" \
+		--experimental-rpc-endpoint "listen-addr=0.0.0.0:9944,methods=safe" \
 		--experimental-rpc-endpoint "listen-addr=127.0.0.1:9945,methods=unsafe" \
 		--prometheus-external --prometheus-port 9615 \
 		>>"$dir/node.log" 2>&1 </dev/null &
