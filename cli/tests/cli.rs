@@ -360,6 +360,14 @@ async fn evidence_verifies_offline_and_any_tampering_is_caught() {
 	assert_eq!(evidence::verify(&bundle, &later_set).unwrap_err().part(), "justification");
 }
 
+/// The hash of the one open council motion, as `admin motions` lists it.
+fn only_motion(node: &DevNode) -> String {
+	let motions = ok(accesslog(node, "", &["admin", "motions", "--format", "json"]));
+	let motions: serde_json::Value = serde_json::from_slice(&motions.stdout).unwrap();
+	assert_eq!(motions.as_array().map(Vec::len), Some(1), "{motions}");
+	motions[0]["hash"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn governance_through_the_cli_authorizes_and_revokes_a_submitter() {
 	let node = DevNode::start().await;
@@ -377,9 +385,7 @@ async fn governance_through_the_cli_authorizes_and_revokes_a_submitter() {
 	// Two members: 2/3 needs both. Alice proposes (and votes), Bob votes, Bob closes.
 	let out = ok(accesslog(&node, "//Alice", &["admin", "authorize", charlie, "--source", "0"]));
 	assert!(String::from_utf8_lossy(&out.stdout).contains("needs 2 of 2 ayes"), "{}", text(&out));
-	let motions = ok(accesslog(&node, "", &["admin", "motions", "--format", "json"]));
-	let motions: serde_json::Value = serde_json::from_slice(&motions.stdout).unwrap();
-	let hash = motions[0]["hash"].as_str().unwrap().to_string();
+	let hash = only_motion(&node);
 	// Closing early fails and says so; nothing changes.
 	let early = accesslog(&node, "//Alice", &["admin", "close", &hash]);
 	assert_eq!(early.status.code(), Some(21), "{}", text(&early));
@@ -401,9 +407,7 @@ async fn governance_through_the_cli_authorizes_and_revokes_a_submitter() {
 
 	// Revoke: Alice proposes, Bob votes and closes; Charlie is refused.
 	ok(accesslog(&node, "//Alice", &["admin", "revoke", charlie]));
-	let motions = ok(accesslog(&node, "", &["admin", "motions", "--format", "json"]));
-	let motions: serde_json::Value = serde_json::from_slice(&motions.stdout).unwrap();
-	let hash = motions[0]["hash"].as_str().unwrap().to_string();
+	let hash = only_motion(&node);
 	ok(accesslog(&node, "//Bob", &["admin", "vote", &hash]));
 	ok(accesslog(&node, "//Bob", &["admin", "close", &hash]));
 	let submitters = ok(accesslog(&node, "", &["admin", "submitters", "--format", "json"]));
