@@ -4,7 +4,7 @@
 use crate::{exit::Failure, KeyArgs, PseudonymArgs};
 use accesslog_client::{keys, pseudonym::PseudonymKey, Keypair};
 use clap::Subcommand;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Key commands.
 #[derive(Subcommand)]
@@ -32,34 +32,43 @@ pub enum KeysCommand {
 	},
 }
 
-/// Load the signing key named by `args`: the key file if given, else the environment variable.
-pub fn load(args: &KeyArgs) -> Result<Keypair, Failure> {
-	match &args.key_file {
-		Some(path) => keys::read_key_file(path),
-		None => keys::from_env(&args.key_env).map_err(|e| {
-			accesslog_client::Error::Invalid(format!(
-				"{}; give a key file with --key-file, or the secret URI in {}",
-				crate::exit::message(&e),
-				args.key_env
-			))
+/// A key from `file` if given, else from the environment variable `env`; `hint` says what to
+/// give when neither is there.
+fn file_or_env<K>(
+	file: Option<&Path>,
+	env: &str,
+	read_file: fn(&Path) -> accesslog_client::Result<K>,
+	read_env: fn(&str) -> accesslog_client::Result<K>,
+	hint: &str,
+) -> Result<K, Failure> {
+	match file {
+		Some(path) => read_file(path).map_err(Failure::key),
+		None => read_env(env).map_err(|e| {
+			Failure::new(crate::exit::KEY, format!("{}; {hint} {env}", crate::exit::message(&e)))
 		}),
 	}
-	.map_err(Failure::key)
+}
+
+/// Load the signing key named by `args`: the key file if given, else the environment variable.
+pub fn load(args: &KeyArgs) -> Result<Keypair, Failure> {
+	file_or_env(
+		args.key_file.as_deref(),
+		&args.key_env,
+		keys::read_key_file,
+		keys::from_env,
+		"give a key file with --key-file, or the secret URI in",
+	)
 }
 
 /// Load the pseudonymisation key named by `args`.
 pub fn load_pseudonym(args: &PseudonymArgs) -> Result<PseudonymKey, Failure> {
-	match &args.pseudonym_key_file {
-		Some(path) => keys::read_pseudonym_key_file(path),
-		None => keys::pseudonym_key_from_env(&args.pseudonym_key_env).map_err(|e| {
-			accesslog_client::Error::Invalid(format!(
-				"{}; give --pseudonym-key-file, or <key_id>:<hex secret> in {}",
-				crate::exit::message(&e),
-				args.pseudonym_key_env
-			))
-		}),
-	}
-	.map_err(Failure::key)
+	file_or_env(
+		args.pseudonym_key_file.as_deref(),
+		&args.pseudonym_key_env,
+		keys::read_pseudonym_key_file,
+		keys::pseudonym_key_from_env,
+		"give --pseudonym-key-file, or <key_id>:<hex secret> in",
+	)
 }
 
 /// Run a key command.

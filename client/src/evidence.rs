@@ -420,19 +420,14 @@ fn parse_authority(s: &str) -> Option<AuthorityId> {
 }
 
 impl Client {
-	/// The validator set finalizing blocks now, read from the chain's state at the best block.
+	/// The validator set finalizing blocks now, read from the state of the finalized head.
 	pub async fn validator_set(&self) -> Result<ValidatorSet> {
 		let at: H256 = self.rpc().request("chain_getFinalizedHead", rpc_params![]).await?;
 		let authorities =
 			self.storage_raw(&grandpa_authorities_key(), at).await?.ok_or_else(|| {
 				Error::Invalid("the chain has no GRANDPA authorities in its state".into())
 			})?;
-		let set_id = match self.storage_raw(&grandpa_set_id_key(), at).await? {
-			Some(bytes) => u64::decode(&mut &bytes[..])
-				.map_err(|e| Error::Invalid(format!("cannot decode the GRANDPA set id: {e}")))?,
-			None => 0,
-		};
-		ValidatorSet::from_storage(&authorities, set_id)
+		ValidatorSet::from_storage(&authorities, self.set_id_at(at).await?)
 	}
 
 	async fn storage_raw(&self, key: &[u8], at: H256) -> Result<Option<Vec<u8>>> {
@@ -491,9 +486,8 @@ impl Client {
 			.ok_or_else(|| Error::Invalid("the node answered a proof that is not hex".into()))?;
 		let db = StorageProof::new(proof_nodes).into_memory_db::<BlakeTwo256>();
 		let read_value = |key: &[u8]| -> Result<Vec<u8>> {
-			read_trie_value::<LayoutV1<BlakeTwo256>, _>(&db, &header.state_root, key, None, None)
-				.map_err(|e| Error::Invalid(format!("the node's proof is incomplete: {e:?}")))?
-				.ok_or_else(|| Error::Invalid("a proven key is absent at the proof block".into()))
+			read_proven(&db, &header.state_root, key)
+				.map_err(|e| Error::Invalid(format!("the node's proof: {e}")))
 		};
 		let mut entries = Vec::new();
 		for &id in &ids {
@@ -712,16 +706,8 @@ pub fn verify(
 		.collect::<std::result::Result<Vec<_>, _>>()?;
 	let db = StorageProof::new(nodes).into_memory_db::<BlakeTwo256>();
 	let read = |key: &[u8], what: &str| -> std::result::Result<Vec<u8>, VerifyError> {
-		read_trie_value::<LayoutV1<BlakeTwo256>, _>(&db, &header.state_root, key, None, None)
-			.map_err(|e| {
-				VerifyError::Proof(format!(
-					"it does not lead from the state root {} to {what}: {e:?}",
-					hex(header.state_root.as_ref())
-				))
-			})?
-			.ok_or_else(|| {
-				VerifyError::Proof(format!("it proves that {what} is absent at this block"))
-			})
+		read_proven(&db, &header.state_root, key)
+			.map_err(|e| VerifyError::Proof(format!("{what}: {e}")))
 	};
 
 	// 4. Every entry and source is exactly what the proof holds.
@@ -792,6 +778,19 @@ pub fn verify(
 		signers,
 		entries,
 	})
+}
+
+/// The value of `key` in the trie rooted at `root`, as far as the proof nodes in `db` show it.
+fn read_proven(
+	db: &polkadot_sdk::sp_trie::MemoryDB<BlakeTwo256>,
+	root: &polkadot_sdk::sp_core::H256,
+	key: &[u8],
+) -> std::result::Result<Vec<u8>, String> {
+	read_trie_value::<LayoutV1<BlakeTwo256>, _>(db, root, key, None, None)
+		.map_err(|e| {
+			format!("it does not lead from the state root {} to the key: {e:?}", hex(root.as_ref()))
+		})?
+		.ok_or_else(|| "it proves that the key is absent at this block".to_string())
 }
 
 /// Check a GRANDPA justification like the node does: every precommit is signed by a distinct
