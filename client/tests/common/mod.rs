@@ -40,33 +40,58 @@ fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port").local_addr().unwrap().port()
 }
 
+/// The RPC address the node reports in its log. The node falls back to another port when the one
+/// asked for was taken meanwhile (another test's node), so the log is the only truth.
+fn reported_rpc_addr(log: &std::path::Path) -> Option<String> {
+	let text = std::fs::read_to_string(log).ok()?;
+	let rest = text.split("Running JSON-RPC server: addr=").nth(1)?;
+	let addr = rest.split([',', ' ', '\n']).next()?;
+	(!addr.is_empty()).then(|| addr.to_string())
+}
+
+fn log_tail(log: &std::path::Path) -> String {
+	let text = std::fs::read_to_string(log).unwrap_or_default();
+	let lines: Vec<&str> = text.lines().collect();
+	lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
 impl DevNode {
 	/// Start a node and wait until it serves RPC and has authored a block.
 	pub async fn start() -> DevNode {
 		let (rpc, p2p) = (free_port(), free_port());
 		let log = std::env::temp_dir().join(format!("accesslog-test-node-{rpc}.log"));
-		let child = Command::new(node_binary())
+		let mut child = Command::new(node_binary())
 			.args(["--dev", "--tmp", "--no-telemetry", "--no-prometheus", "--no-mdns"])
 			.args(["--rpc-port", &rpc.to_string(), "--port", &p2p.to_string()])
 			.stdout(Stdio::null())
 			.stderr(std::fs::File::create(&log).expect("create the node's log file"))
 			.spawn()
 			.expect("start accesslog-node");
-		let node = DevNode {
-			child,
-			ws: format!("ws://127.0.0.1:{rpc}"),
-			http: format!("http://127.0.0.1:{rpc}"),
-		};
-		let deadline = Instant::now() + Duration::from_secs(60);
+		let deadline = Instant::now() + Duration::from_secs(90);
 		loop {
-			if let Ok(client) = Client::connect(&[&node.ws]).await {
-				if let Ok(block) = client.api().at_current_block().await {
-					if block.block_number() >= 1 {
-						return node;
+			if let Some(status) = child.try_wait().expect("poll the node process") {
+				panic!(
+					"node exited ({status}) before serving; {log:?} ends with:\n{}",
+					log_tail(&log)
+				);
+			}
+			if let Some(addr) = reported_rpc_addr(&log) {
+				let ws = format!("ws://{addr}");
+				if let Ok(client) = Client::connect(&[&ws]).await {
+					if let Ok(block) = client.api().at_current_block().await {
+						if block.block_number() >= 1 {
+							return DevNode { child, ws, http: format!("http://{addr}") };
+						}
 					}
 				}
 			}
-			assert!(Instant::now() < deadline, "node did not produce a block in 60 s; see {log:?}");
+			if Instant::now() >= deadline {
+				let _ = child.kill();
+				panic!(
+					"node did not produce a block in 90 s; {log:?} ends with:\n{}",
+					log_tail(&log)
+				);
+			}
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}
 	}
