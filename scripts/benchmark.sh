@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates pallets/access-log/src/weights.rs with FRAME benchmarking v2 on the real runtime.
+# Regenerates the weights.rs of pallets/access-log and pallets/validator-set with FRAME
+# benchmarking v2 on the real runtime.
 # Builds the node with `--features runtime-benchmarks` (the first such build is long:
 # frame-benchmarking-cli brings ~120 more crates, and the feature rebuilds much of the node stack).
 # It replaces the release binary; scripts/build.sh switches back to the normal one.
@@ -19,15 +20,18 @@ done
 log "building accesslog-node with runtime-benchmarks"
 cargo build --release --locked -p accesslog-node --features runtime-benchmarks
 bin="$NODE_BIN"
-log "benchmarking pallet_access_log (steps $steps, repeat $repeat)"
-"$bin" benchmark pallet \
-	--chain dev \
-	--pallet pallet_access_log \
-	--extrinsic '*' \
-	--wasm-execution compiled \
-	--steps "$steps" \
-	--repeat "$repeat" \
-	--heap-pages 4096 \
-	--template scripts/weight-template.hbs \
-	--output pallets/access-log/src/weights.rs
-log "wrote pallets/access-log/src/weights.rs"
+for pallet in access_log validator_set; do
+	out="pallets/${pallet//_/-}/src/weights.rs"
+	log "benchmarking pallet_$pallet (steps $steps, repeat $repeat)"
+	"$bin" benchmark pallet \
+		--chain dev \
+		--pallet "pallet_$pallet" \
+		--extrinsic '*' \
+		--wasm-execution compiled \
+		--steps "$steps" \
+		--repeat "$repeat" \
+		--heap-pages 4096 \
+		--template scripts/weight-template.hbs \
+		--output "$out"
+	log "wrote $out"
+done

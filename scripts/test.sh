@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: builds the node, then runs
 #   1. every crate's unit tests and the integration tests against real `accesslog-node --dev`
-#      processes over real RPC (client/tests);
+#      processes over real RPC (client/tests), including the fault tests on three- and
+#      four-validator networks (client/tests/network.rs);
 #   2. the pallet's unit tests with its benchmark test suite (runtime-benchmarks feature).
 # Ends with one summary line: "tests: N passed, M failed".
 set -euo pipefail
@@ -15,8 +16,9 @@ trap 'rm -f "$results"' EXIT
 log "unit and integration tests (release, against real dev nodes)"
 cargo test --release --locked --workspace 2>&1 | tee -a "$results"
 
-log "pallet unit tests with the benchmark test suite"
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-access-log --features runtime-benchmarks 2>&1 \
+log "pallet unit tests with the benchmark test suites"
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-access-log -p pallet-validator-set \
+	--features runtime-benchmarks 2>&1 \
 	| tee -a "$results"
 
 # Sum the runners' "test result:" lines (every run above passed, or `set -e` stopped us).

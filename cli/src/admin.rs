@@ -37,6 +37,11 @@ pub enum AdminCommand {
 		#[arg(long, value_enum, default_value_t = Format::Table)]
 		format: Format,
 	},
+	/// List the validators (block authors and finality voters), in authoring order.
+	Validators {
+		#[arg(long, value_enum, default_value_t = Format::Table)]
+		format: Format,
+	},
 	/// List the council's open motions with their votes.
 	Motions {
 		#[arg(long, value_enum, default_value_t = Format::Table)]
@@ -95,6 +100,45 @@ pub enum AdminCommand {
 		#[command(flatten)]
 		key: KeyArgs,
 	},
+	/// Propose adding a validator. Its keys: the `author_rotateKeys` answer of its node
+	/// (`--session-keys`), or its Aura and GRANDPA public keys one by one.
+	AddValidator {
+		/// The account that answers for the validator (SS58).
+		account: String,
+		#[command(flatten)]
+		keys: SessionKeyArgs,
+		#[command(flatten)]
+		key: KeyArgs,
+	},
+	/// Propose removing a validator. If it is down for good and finality is stalled, pass
+	/// `force-change` first.
+	RemoveValidator {
+		/// The validator's account (SS58).
+		account: String,
+		#[command(flatten)]
+		key: KeyArgs,
+	},
+	/// Propose new consensus keys for a validator (key rotation, rebuilt host).
+	SetValidatorKeys {
+		/// The validator's account (SS58).
+		account: String,
+		#[command(flatten)]
+		keys: SessionKeyArgs,
+		#[command(flatten)]
+		key: KeyArgs,
+	},
+	/// Propose making the next validator-set change a forced GRANDPA change: the recovery when
+	/// finality is stalled because a validator is gone (see docs/deploy.md).
+	ForceChange {
+		/// Blocks after the change is signalled until nodes adopt it.
+		#[arg(long, default_value_t = 10)]
+		delay: u32,
+		/// The last finalized block number (`accesslog status`).
+		#[arg(long)]
+		best_finalized: u32,
+		#[command(flatten)]
+		key: KeyArgs,
+	},
 	/// Vote on an open motion.
 	Vote {
 		/// The motion's proposal hash (see `admin motions`).
@@ -113,6 +157,51 @@ pub enum AdminCommand {
 		#[command(flatten)]
 		key: KeyArgs,
 	},
+}
+
+/// A validator's public keys.
+#[derive(clap::Args)]
+pub struct SessionKeyArgs {
+	/// The node's `author_rotateKeys` answer: 0x and 128 hex digits (Aura key, GRANDPA key).
+	#[arg(long, conflicts_with_all = ["aura", "grandpa"], required_unless_present_all = ["aura", "grandpa"])]
+	session_keys: Option<String>,
+	/// The Aura (sr25519) public key: SS58 or 0x and 64 hex digits.
+	#[arg(long, requires = "grandpa")]
+	aura: Option<String>,
+	/// The GRANDPA (ed25519) public key: SS58 or 0x and 64 hex digits.
+	#[arg(long, requires = "aura")]
+	grandpa: Option<String>,
+}
+
+fn public_key(what: &str, s: &str) -> Result<[u8; 32], Failure> {
+	accesslog_client::rpc_types::parse_hex32(s)
+		.or_else(|| AccountId32::from_str(s.trim()).ok().map(|a| a.0))
+		.ok_or_else(|| {
+			Failure::usage(format!("--{what} {s:?} is neither SS58 nor 0x and 64 hex digits"))
+		})
+}
+
+impl SessionKeyArgs {
+	/// The Aura and GRANDPA public keys.
+	fn parse(&self) -> Result<([u8; 32], [u8; 32]), Failure> {
+		if let Some(hex) = &self.session_keys {
+			let digits = hex.trim().strip_prefix("0x").unwrap_or(hex.trim());
+			let bytes = (digits.len() == 128)
+				.then(|| accesslog_client::rpc_types::parse_hex(digits))
+				.flatten()
+				.ok_or_else(|| {
+					Failure::usage(format!(
+						"--session-keys must be 0x and 128 hex digits (author_rotateKeys), got {} 						 characters",
+						hex.trim().len()
+					))
+				})?;
+			return Ok((bytes[..32].try_into().unwrap(), bytes[32..].try_into().unwrap()));
+		}
+		let (Some(aura), Some(grandpa)) = (&self.aura, &self.grandpa) else {
+			return Err(Failure::usage("give --session-keys, or --aura and --grandpa"));
+		};
+		Ok((public_key("aura", aura)?, public_key("grandpa", grandpa)?))
+	}
 }
 
 fn account(s: &str) -> Result<AccountId32, Failure> {
@@ -229,6 +318,29 @@ pub async fn run(urls: &[String], command: AdminCommand) -> Result<(), Failure> 
 				print_rows(format, &["ACCOUNT", "SOURCE", "STATE", "CHANGED_AT"], &rows);
 			}
 		},
+		AdminCommand::Validators { format } => {
+			let validators = client.validators().await?;
+			let hex = |k: &[u8; 32]| accesslog_client::rpc_types::hex(k);
+			if format == Format::Json {
+				let json: Vec<_> = validators
+					.iter()
+					.map(|v| {
+						serde_json::json!({
+							"account": v.account.to_string(),
+							"aura": hex(&v.aura),
+							"grandpa": hex(&v.grandpa),
+						})
+					})
+					.collect();
+				println!("{}", serde_json::to_string_pretty(&json).expect("serializes; qed"));
+			} else {
+				let rows: Vec<Vec<String>> = validators
+					.iter()
+					.map(|v| vec![v.account.to_string(), hex(&v.aura), hex(&v.grandpa)])
+					.collect();
+				print_rows(format, &["ACCOUNT", "AURA", "GRANDPA"], &rows);
+			}
+		},
 		AdminCommand::Motions { format } => {
 			let motions = client.motions().await?;
 			let rows: Vec<Vec<String>> = motions
@@ -281,6 +393,21 @@ pub async fn run(urls: &[String], command: AdminCommand) -> Result<(), Failure> 
 		},
 		AdminCommand::RemoveMember { account: a, key } => {
 			propose(&client, &key, governance::remove_council_member(account(&a)?)).await?
+		},
+		AdminCommand::AddValidator { account: a, keys, key } => {
+			let (aura, grandpa) = keys.parse()?;
+			propose(&client, &key, governance::add_validator(account(&a)?, aura, grandpa)).await?
+		},
+		AdminCommand::RemoveValidator { account: a, key } => {
+			propose(&client, &key, governance::remove_validator(account(&a)?)).await?
+		},
+		AdminCommand::SetValidatorKeys { account: a, keys, key } => {
+			let (aura, grandpa) = keys.parse()?;
+			propose(&client, &key, governance::set_validator_keys(account(&a)?, aura, grandpa))
+				.await?
+		},
+		AdminCommand::ForceChange { delay, best_finalized, key } => {
+			propose(&client, &key, governance::force_change(delay, best_finalized)).await?
 		},
 		AdminCommand::Vote { hash: h, vote, key } => {
 			let member = Submitter::new(load(&key)?);

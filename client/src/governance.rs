@@ -1,10 +1,10 @@
 //! Council governance: proposals, votes and closes that carry admin calls.
 //!
 //! Every admin call of this chain (registering sources, authorizing and revoking submitters,
-//! changing the council itself) needs a 2/3 majority of the council. A member proposes the call
-//! with a threshold; members vote (the proposer too: proposing is not voting); once enough ayes are
-//! in, a member closes the motion and the call executes. With a threshold of 1 (a one-member council, as in `--dev`) the
-//! call executes at once when proposed.
+//! adding and removing validators, changing the council itself) needs a 2/3 majority of the
+//! council. A member proposes the call with a threshold; members vote (the proposer too: proposing
+//! is not voting); once enough ayes are in, a member closes the motion and the call executes. With
+//! a threshold of 1 (a one-member council, as in `--dev`) the call executes at once when proposed.
 
 /// A call of the runtime, as a motion carries it.
 pub use crate::runtime::runtime_types::accesslog_runtime::RuntimeCall;
@@ -13,7 +13,10 @@ use crate::{
 		self,
 		runtime_types::{
 			pallet_access_log::pallet::Call as AccessLogCall,
-			pallet_membership::pallet::Call as MembershipCall, sp_weights::weight_v2::Weight,
+			pallet_membership::pallet::Call as MembershipCall,
+			pallet_validator_set::pallet::Call as ValidatorSetCall,
+			sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
+			sp_consensus_grandpa::app::Public as GrandpaPublic, sp_weights::weight_v2::Weight,
 		},
 	},
 	Client, Error, Result, Submitter, Wait,
@@ -30,6 +33,17 @@ pub struct Motion {
 	pub index: u32,
 	/// The proposed call's encoded length.
 	pub length: u32,
+}
+
+/// One validator of the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Validator {
+	/// The account that answers for it.
+	pub account: AccountId32,
+	/// Its Aura (block authoring, sr25519) public key.
+	pub aura: [u8; 32],
+	/// Its GRANDPA (finality, ed25519) public key.
+	pub grandpa: [u8; 32],
 }
 
 /// What a proposal led to.
@@ -72,6 +86,44 @@ pub fn add_council_member(who: AccountId32) -> RuntimeCall {
 /// `council_membership.remove_member(who)`.
 pub fn remove_council_member(who: AccountId32) -> RuntimeCall {
 	RuntimeCall::CouncilMembership(MembershipCall::remove_member { who: MultiAddress::Id(who) })
+}
+
+/// `validator_set.add_validator(who, aura, grandpa)`: a new validator with its Aura (sr25519) and
+/// GRANDPA (ed25519) public keys, e.g. the halves of its node's `author_rotateKeys` answer.
+pub fn add_validator(who: AccountId32, aura: [u8; 32], grandpa: [u8; 32]) -> RuntimeCall {
+	RuntimeCall::ValidatorSet(ValidatorSetCall::add_validator {
+		who,
+		aura: aura_key(aura),
+		grandpa: grandpa_key(grandpa),
+	})
+}
+
+/// `validator_set.remove_validator(who)`.
+pub fn remove_validator(who: AccountId32) -> RuntimeCall {
+	RuntimeCall::ValidatorSet(ValidatorSetCall::remove_validator { who })
+}
+
+/// `validator_set.set_keys(who, aura, grandpa)`: new consensus keys for a validator.
+pub fn set_validator_keys(who: AccountId32, aura: [u8; 32], grandpa: [u8; 32]) -> RuntimeCall {
+	RuntimeCall::ValidatorSet(ValidatorSetCall::set_keys {
+		who,
+		aura: aura_key(aura),
+		grandpa: grandpa_key(grandpa),
+	})
+}
+
+/// `validator_set.force_change(delay, best_finalized)`: make the next validator-set change a
+/// forced GRANDPA change (recovery from lost validators; see the pallet's docs).
+pub fn force_change(delay: u32, best_finalized: u32) -> RuntimeCall {
+	RuntimeCall::ValidatorSet(ValidatorSetCall::force_change { delay, best_finalized })
+}
+
+fn aura_key(raw: [u8; 32]) -> AuraPublic {
+	AuraPublic(raw)
+}
+
+fn grandpa_key(raw: [u8; 32]) -> GrandpaPublic {
+	GrandpaPublic(raw)
 }
 
 /// The threshold (ayes needed) for a 2/3 majority of a council of `members`.
@@ -129,6 +181,44 @@ impl Client {
 			}));
 		}
 		Err(Error::NotIncluded("the proposal emitted neither Proposed nor Executed".into()))
+	}
+
+	/// The validator set (the chain's `ValidatorSet::Validators`) at the best block, in authoring
+	/// order.
+	pub async fn validators(&self) -> Result<Vec<Validator>> {
+		let at = self.at_best_block().await?;
+		let set = at
+			.storage()
+			.fetch(runtime::storage().validator_set().validators(), ())
+			.await
+			.map_err(Error::chain)?
+			.decode()
+			.map_err(Error::chain)?;
+		Ok(set
+			.0
+			.into_iter()
+			.map(|v| Validator { account: v.account, aura: v.aura.0, grandpa: v.grandpa.0 })
+			.collect())
+	}
+
+	/// Propose `call` with a 2/3 threshold of the current council, vote aye with `voters` (the
+	/// first proposes and closes) and close: the whole council procedure in one go, for scripts
+	/// and tests. Returns the executed call's result.
+	pub async fn pass(
+		&self,
+		voters: &[&Submitter],
+		call: RuntimeCall,
+	) -> Result<std::result::Result<(), String>> {
+		let proposer = voters.first().ok_or_else(|| Error::Invalid("no voters given".into()))?;
+		let threshold = two_thirds(self.council_members().await?.len() as u32);
+		let motion = match self.propose(proposer, call, threshold).await? {
+			Proposed::Executed(result) => return Ok(result),
+			Proposed::Open(motion) => motion,
+		};
+		for voter in voters {
+			self.vote(voter, &motion, true).await?;
+		}
+		self.close(proposer, &motion).await
 	}
 
 	/// Vote on an open motion.

@@ -1,6 +1,9 @@
 //! The pallets whose benchmarks `scripts/benchmark.sh` runs on this runtime.
 
-polkadot_sdk::frame_benchmarking::define_benchmarks!([pallet_access_log, AccessLog]);
+polkadot_sdk::frame_benchmarking::define_benchmarks!(
+	[pallet_access_log, AccessLog]
+	[pallet_validator_set, ValidatorSet]
+);
 
 #[allow(unused_imports)]
-use crate::AccessLog;
+use crate::{AccessLog, ValidatorSet};

@@ -17,19 +17,16 @@ pub const HOUSEHOLD_SOURCE_NAME: &str = "kcg-household-api";
 /// Agency operating it.
 pub const HOUSEHOLD_SOURCE_AGENCY: &str = "高雄市政府資訊中心";
 
-/// A genesis with the given validators, council and submitters of source 0 (the household API).
+/// A genesis with the given validators (account, Aura key, GRANDPA key), council and submitters
+/// of source 0 (the household API). The validator-set pallet hands the validators' keys to Aura
+/// and GRANDPA.
 pub fn genesis(
-	authorities: Vec<(AuraId, GrandpaId)>,
+	validators: Vec<(AccountId, AuraId, GrandpaId)>,
 	council: Vec<AccountId>,
 	submitters: Vec<AccountId>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		aura: pallet_aura::GenesisConfig {
-			authorities: authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
-		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
-		},
+		validator_set: pallet_validator_set::GenesisConfig { validators },
 		council_membership: pallet_membership::GenesisConfig {
 			members: council.try_into().expect("council fits MaxMembers"),
 		},
@@ -43,14 +40,15 @@ pub fn genesis(
 	})
 }
 
-fn authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(aura.public().into(), grandpa.public().into())
+/// A well-known development validator: its sr25519 account and Aura key, its ed25519 GRANDPA key.
+fn validator(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AccountId, AuraId, GrandpaId) {
+	(sr.to_account_id(), sr.public().into(), ed.public().into())
 }
 
 /// `development`: Alice validates, is the whole council and submits for the household API.
 pub fn development_config_genesis() -> Value {
 	genesis(
-		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		vec![Sr25519Keyring::Alice.to_account_id()],
 		vec![Sr25519Keyring::Alice.to_account_id()],
 	)
@@ -60,9 +58,9 @@ pub fn development_config_genesis() -> Value {
 pub fn local_config_genesis() -> Value {
 	genesis(
 		vec![
-			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 		],
 		vec![
 			Sr25519Keyring::Alice.to_account_id(),

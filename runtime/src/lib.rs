@@ -1,10 +1,11 @@
 //! # Access-log chain runtime
 //!
 //! A feeless, permissioned solochain runtime: `frame-system`, `timestamp`, Aura (block
-//! production), GRANDPA (finality), an admin council (`pallet-collective` + `pallet-membership`)
-//! and [`pallet_access_log`]. There is no sudo: a 2/3 majority of the council is the only admin
-//! origin. There is no token: [`permission::CheckPermission`] keeps every transaction whose signer
-//! is neither an active submitter nor a council member out of the transaction pool.
+//! production), GRANDPA (finality), an admin council (`pallet-collective` + `pallet-membership`),
+//! [`pallet_validator_set`] (the council adds and removes validators) and [`pallet_access_log`].
+//! There is no sudo: a 2/3 majority of the council is the only admin origin. There is no token:
+//! [`permission::CheckPermission`] keeps every transaction whose signer is neither an active
+//! submitter nor a council member out of the transaction pool.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`-generated items carry no docs of their own.
@@ -71,7 +72,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	impl_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -186,4 +187,7 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type AccessLog = pallet_access_log;
+
+	#[runtime::pallet_index(7)]
+	pub type ValidatorSet = pallet_validator_set;
 }

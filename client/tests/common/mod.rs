@@ -36,20 +36,20 @@ pub fn node_binary() -> PathBuf {
 	bin
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port").local_addr().unwrap().port()
 }
 
 /// The RPC address the node reports in its log. The node falls back to another port when the one
 /// asked for was taken meanwhile (another test's node), so the log is the only truth.
-fn reported_rpc_addr(log: &std::path::Path) -> Option<String> {
+pub fn reported_rpc_addr(log: &std::path::Path) -> Option<String> {
 	let text = std::fs::read_to_string(log).ok()?;
 	let rest = text.split("Running JSON-RPC server: addr=").nth(1)?;
 	let addr = rest.split([',', ' ', '\n']).next()?;
 	(!addr.is_empty()).then(|| addr.to_string())
 }
 
-fn log_tail(log: &std::path::Path) -> String {
+pub fn log_tail(log: &std::path::Path) -> String {
 	let text = std::fs::read_to_string(log).unwrap_or_default();
 	let lines: Vec<&str> = text.lines().collect();
 	lines[lines.len().saturating_sub(20)..].join("\n")

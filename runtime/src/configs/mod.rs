@@ -176,6 +176,20 @@ impl pallet_access_log::Config for Runtime {
 	type WeightInfo = pallet_access_log::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// Most validators at once (Aura's and GRANDPA's `MaxAuthorities`).
+	pub const MaxValidators: u32 = 32;
+	/// The council cannot remove the last validator.
+	pub const MinValidators: u32 = 1;
+}
+
+impl pallet_validator_set::Config for Runtime {
+	type AdminOrigin = CouncilTwoThirds;
+	type MaxValidators = MaxValidators;
+	type MinValidators = MinValidators;
+	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+}
+
 // `RuntimeTask` and `PalletInfo` are used by the derived `frame_system::Config`.
 #[allow(unused_imports)]
 use {PalletInfo as _, RuntimeTask as _};

@@ -1,0 +1,300 @@
+//! A real multi-validator network of `accesslog-node` processes on this machine, for fault tests.
+//!
+//! The chain is `--chain local` (Alice, Bob and Charlie validate and form the council; Dave
+//! submits for source 0). Each node has a persistent base path (so it can be stopped and
+//! restarted with its chain), a fixed node key, and peers only with the other nodes
+//! (`--reserved-only`), so a partition is made by dropping reserved peers on both sides
+//! (`system_removeReservedPeer`), the way `scripts/localnet.sh cut` drops a link between network
+//! namespaces.
+
+use super::common::{free_port, log_tail, node_binary, reported_rpc_addr};
+use accesslog_client::Client;
+use std::{
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+use subxt_rpcs::rpc_params;
+
+/// One node of a [`Network`].
+pub struct NetNode {
+	/// Its well-known dev name (`alice`, `bob`, …): keys come from `//Name`.
+	pub name: String,
+	base: PathBuf,
+	node_key: String,
+	/// Its libp2p peer id.
+	pub peer_id: String,
+	p2p: u16,
+	rpc: u16,
+	child: Option<Child>,
+	starts: u32,
+	/// The WebSocket RPC endpoint of the running process.
+	pub ws: String,
+	/// One connection to it, reused (a node accepts a bounded number of connections).
+	client: Option<Client>,
+}
+
+impl NetNode {
+	fn multiaddr(&self) -> String {
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p, self.peer_id)
+	}
+}
+
+/// Finalized and best block numbers of one node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Heads {
+	/// Best block number.
+	pub best: u32,
+	/// Finalized block number.
+	pub finalized: u32,
+}
+
+/// A network of validators (and possibly validators-to-be).
+pub struct Network {
+	root: PathBuf,
+	/// The nodes, in the order given.
+	pub nodes: Vec<NetNode>,
+}
+
+fn header_number(header: &serde_json::Value) -> u32 {
+	let hex = header["number"].as_str().expect("a header number");
+	u32::from_str_radix(hex.trim_start_matches("0x"), 16).expect("a hex block number")
+}
+
+impl Network {
+	/// Prepare (not start) nodes with the given dev names, e.g. `["alice", "bob", "charlie"]`.
+	pub fn new(names: &[&str]) -> Network {
+		let root = std::env::temp_dir().join(format!("accesslog-net-{}", free_port()));
+		let _ = std::fs::remove_dir_all(&root);
+		std::fs::create_dir_all(&root).expect("create the network's directory");
+		let nodes = names
+			.iter()
+			.enumerate()
+			.map(|(i, name)| {
+				let base = root.join(name);
+				std::fs::create_dir_all(&base).unwrap();
+				let node_key = format!("{:064x}", i + 1);
+				let key_file = base.join("node-key");
+				std::fs::write(&key_file, &node_key).unwrap();
+				let out = Command::new(node_binary())
+					.args(["key", "inspect-node-key", "--file"])
+					.arg(&key_file)
+					.output()
+					.expect("run key inspect-node-key");
+				assert!(out.status.success(), "inspect-node-key: {out:?}");
+				NetNode {
+					name: name.to_string(),
+					base,
+					node_key,
+					peer_id: String::from_utf8(out.stdout).unwrap().trim().to_string(),
+					p2p: free_port(),
+					rpc: free_port(),
+					child: None,
+					starts: 0,
+					ws: String::new(),
+					client: None,
+				}
+			})
+			.collect();
+		Network { root, nodes }
+	}
+
+	/// Start every node.
+	pub async fn start_all(&mut self) {
+		for i in 0..self.nodes.len() {
+			self.start(i).await;
+		}
+	}
+
+	/// Start node `i` (again) and wait until it serves RPC.
+	pub async fn start(&mut self, i: usize) {
+		let peers: Vec<String> =
+			(0..self.nodes.len()).filter(|&j| j != i).map(|j| self.nodes[j].multiaddr()).collect();
+		let node = &mut self.nodes[i];
+		assert!(node.child.is_none(), "{} is already running", node.name);
+		node.starts += 1;
+		let log = node.base.join(format!("node-{}.log", node.starts));
+		let mut cmd = Command::new(node_binary());
+		cmd.args(["--chain", "local", "--validator", "--no-telemetry", "--no-prometheus"])
+			.arg(format!("--{}", node.name))
+			.arg("--base-path")
+			.arg(&node.base)
+			.args(["--node-key", &node.node_key, "--no-mdns", "--reserved-only"])
+			.args(["--rpc-port", &node.rpc.to_string()])
+			.args(["--rpc-methods", "unsafe", "--listen-addr"])
+			.arg(format!("/ip4/127.0.0.1/tcp/{}", node.p2p));
+		for peer in &peers {
+			cmd.args(["--reserved-nodes", peer]);
+		}
+		let mut child = cmd
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(&log).expect("create the node's log file"))
+			.spawn()
+			.expect("start accesslog-node");
+		let deadline = Instant::now() + Duration::from_secs(90);
+		loop {
+			if let Some(status) = child.try_wait().unwrap() {
+				panic!("{} exited ({status}); {log:?} ends with:\n{}", node.name, log_tail(&log));
+			}
+			if let Some(addr) = reported_rpc_addr(&log) {
+				let ws = format!("ws://{addr}");
+				if let Ok(client) = Client::connect(&[&ws]).await {
+					node.ws = ws;
+					node.client = Some(client);
+					break;
+				}
+			}
+			if Instant::now() >= deadline {
+				let _ = child.kill();
+				panic!("{} did not serve RPC in 90 s; {log:?}:\n{}", node.name, log_tail(&log));
+			}
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+		node.child = Some(child);
+	}
+
+	/// Kill node `i` at once (SIGKILL: a crashed host).
+	pub fn kill(&mut self, i: usize) {
+		self.nodes[i].client = None;
+		if let Some(mut child) = self.nodes[i].child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Stop node `i` cleanly (SIGTERM, as systemd does) and wait for it to exit.
+	pub fn stop(&mut self, i: usize) {
+		self.nodes[i].client = None;
+		if let Some(mut child) = self.nodes[i].child.take() {
+			let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+			let deadline = Instant::now() + Duration::from_secs(30);
+			while child.try_wait().unwrap().is_none() {
+				if Instant::now() >= deadline {
+					let _ = child.kill();
+				}
+				std::thread::sleep(Duration::from_millis(100));
+			}
+		}
+	}
+
+	/// The client of running node `i`.
+	pub fn client(&self, i: usize) -> Client {
+		self.nodes[i]
+			.client
+			.clone()
+			.unwrap_or_else(|| panic!("{} is not running", self.nodes[i].name))
+	}
+
+	/// Best and finalized block numbers of node `i`, from its own RPC.
+	pub async fn heads(&self, i: usize) -> Heads {
+		let client = self.client(i);
+		let rpc = client.rpc();
+		let best: serde_json::Value = rpc.request("chain_getHeader", rpc_params![]).await.unwrap();
+		let fin: String = rpc.request("chain_getFinalizedHead", rpc_params![]).await.unwrap();
+		let fin: serde_json::Value =
+			rpc.request("chain_getHeader", rpc_params![fin]).await.unwrap();
+		Heads { best: header_number(&best), finalized: header_number(&fin) }
+	}
+
+	/// Hash of block `number` on node `i`'s best chain.
+	pub async fn block_hash(&self, i: usize, number: u32) -> String {
+		let client = self.client(i);
+		client.rpc().request("chain_getBlockHash", rpc_params![number]).await.unwrap()
+	}
+
+	/// Wait until every node in `nodes` has finalized block `number`; how long that took.
+	pub async fn wait_finalized(
+		&self,
+		nodes: &[usize],
+		number: u32,
+		timeout: Duration,
+	) -> Duration {
+		let start = Instant::now();
+		for &i in nodes {
+			loop {
+				let heads = self.heads(i).await;
+				if heads.finalized >= number {
+					break;
+				}
+				assert!(
+					start.elapsed() < timeout,
+					"{} did not finalize #{number} within {timeout:?} (now {heads:?})",
+					self.nodes[i].name
+				);
+				tokio::time::sleep(Duration::from_millis(200)).await;
+			}
+		}
+		start.elapsed()
+	}
+
+	/// Wait until node `i`'s best block reaches `number`.
+	pub async fn wait_best(&self, i: usize, number: u32, timeout: Duration) {
+		let start = Instant::now();
+		loop {
+			let heads = self.heads(i).await;
+			if heads.best >= number {
+				return;
+			}
+			assert!(start.elapsed() < timeout, "{} stuck at {heads:?}", self.nodes[i].name);
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	}
+
+	/// Number of nodes each node is connected to.
+	pub async fn peers(&self, i: usize) -> usize {
+		let client = self.client(i);
+		let health: serde_json::Value =
+			client.rpc().request("system_health", rpc_params![]).await.unwrap();
+		health["peers"].as_u64().unwrap() as usize
+	}
+
+	async fn reserved(&self, on: usize, peer: usize, add: bool) {
+		let client = self.client(on);
+		let rpc = client.rpc();
+		let _: serde_json::Value = if add {
+			rpc.request("system_addReservedPeer", rpc_params![self.nodes[peer].multiaddr()]).await
+		} else {
+			rpc.request("system_removeReservedPeer", rpc_params![self.nodes[peer].peer_id.clone()])
+				.await
+		}
+		.expect("change reserved peers");
+	}
+
+	/// Cut node `i` off from every other running node (both directions).
+	pub async fn cut(&self, i: usize) {
+		for j in self.running().filter(|&j| j != i) {
+			self.reserved(i, j, false).await;
+			self.reserved(j, i, false).await;
+		}
+		let deadline = Instant::now() + Duration::from_secs(30);
+		while self.peers(i).await > 0 {
+			assert!(Instant::now() < deadline, "{} still has peers", self.nodes[i].name);
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	}
+
+	/// Reconnect node `i` to every other running node.
+	pub async fn heal(&self, i: usize) {
+		for j in self.running().filter(|&j| j != i) {
+			self.reserved(i, j, true).await;
+			self.reserved(j, i, true).await;
+		}
+	}
+
+	fn running(&self) -> impl Iterator<Item = usize> + '_ {
+		(0..self.nodes.len()).filter(|&j| self.nodes[j].child.is_some())
+	}
+}
+
+impl Drop for Network {
+	fn drop(&mut self) {
+		for i in 0..self.nodes.len() {
+			self.kill(i);
+		}
+		if std::thread::panicking() {
+			eprintln!("network kept for inspection in {:?}", self.root);
+		} else {
+			let _ = std::fs::remove_dir_all(&self.root);
+		}
+	}
+}

@@ -1,0 +1,291 @@
+//! Fault tests on a real three- (and four-) validator network of `accesslog-node` processes
+//! (`--chain local`), over real RPC. Every assertion is on the chain's own answers: finalized
+//! heads, block hashes, entry counts and the validator set.
+//!
+//! GRANDPA finalizes with more than 2/3 of the voters: with three validators that is all three,
+//! so losing one stalls finality (blocks keep coming); with four, three suffice.
+//!
+//! The networks run one at a time (they share two CPU cores with nothing else).
+
+mod common;
+#[path = "common/net.rs"]
+mod net;
+
+use accesslog_client::{governance, query::Query, Client, RecordInput, Submitter, Wait};
+use common::now_ms;
+use net::Network;
+use std::{
+	collections::BTreeSet,
+	sync::Mutex,
+	time::{Duration, Instant},
+};
+use subxt_rpcs::rpc_params;
+use subxt_signer::sr25519::{dev, Keypair};
+
+/// One network at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+fn record(seq: u64) -> RecordInput {
+	RecordInput {
+		source: 0,
+		seq,
+		occurred_at: now_ms() - 1_000,
+		agency: "高雄市政府社會局".as_bytes().to_vec(),
+		system: "社會福利補助審核系統".as_bytes().to_vec(),
+		accessor_ref: [7; 32],
+		citizen_ref: [(seq % 5) as u8; 32],
+		key_id: 1,
+		action: b"GET /household/v1/persons/{id}".to_vec(),
+		purpose: b"019".to_vec(),
+		status: 200,
+		records: 1,
+		record_hash: [seq as u8; 32],
+	}
+}
+
+/// Submit records `seqs` as Dave (the local chain's submitter) in batches of 10, through `client`.
+async fn submit(client: &Client, seqs: std::ops::RangeInclusive<u64>, wait: Wait) {
+	let dave = Submitter::new(dev::dave());
+	let all: Vec<u64> = seqs.collect();
+	for chunk in all.chunks(10) {
+		client
+			.submit_batch(&dave, chunk.iter().map(|&s| record(s)).collect(), wait)
+			.await
+			.expect("the batch lands");
+	}
+}
+
+/// The sequence numbers of source 0 stored at node `i`'s finalized head, asserting each once.
+async fn finalized_seqs(net: &Network, i: usize, upto: u64) -> BTreeSet<u64> {
+	let client = net.client(i);
+	let fin: String = client.rpc().request("chain_getFinalizedHead", rpc_params![]).await.unwrap();
+	let entries = client
+		.query()
+		.at(fin.clone())
+		.all(&Query::Sequence { source: 0, from: 1, to: upto })
+		.await
+		.unwrap();
+	let seqs: BTreeSet<u64> = entries.iter().map(|e| e.seq).collect();
+	assert_eq!(seqs.len(), entries.len(), "an entry stored twice on {}", net.nodes[i].name);
+	let stats = client.query().at(fin).stats().await.unwrap();
+	assert_eq!(stats.entries as usize, entries.len(), "entries beyond the expected range");
+	seqs
+}
+
+/// Wait `blocks` more blocks on node `i` and return its finalized number before and after.
+async fn finality_over(net: &Network, i: usize, blocks: u32) -> (u32, u32) {
+	let before = net.heads(i).await;
+	net.wait_best(i, before.best + blocks, 2 * MINUTE).await;
+	(before.finalized, net.heads(i).await.finalized)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn losing_one_of_three_validators_stalls_finality_until_it_returns_and_loses_nothing() {
+	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let mut net = Network::new(&["alice", "bob", "charlie"]);
+	net.start_all().await;
+	net.wait_finalized(&[0, 1, 2], 3, 2 * MINUTE).await;
+	let alice = net.client(0);
+	submit(&alice, 1..=20, Wait::Finalized).await;
+
+	net.kill(2);
+	// Votes already cast may still finalize a block or two; then finality stops.
+	tokio::time::sleep(Duration::from_secs(6)).await;
+	let (stalled, still) = finality_over(&net, 0, 4).await;
+	assert_eq!(stalled, still, "finality went on with two of three validators");
+	// Blocks keep coming, and take entries.
+	submit(&alice, 21..=40, Wait::InBlock).await;
+	let best = net.heads(0).await.best;
+
+	let restarted = Instant::now();
+	net.start(2).await;
+	let recovery = net.wait_finalized(&[0, 1, 2], best, 3 * MINUTE).await;
+	eprintln!(
+		"finality resumed {:.1} s after restarting the lost validator (node up in {:.1} s)",
+		restarted.elapsed().as_secs_f64(),
+		(restarted.elapsed() - recovery).as_secs_f64()
+	);
+	for i in 0..3 {
+		assert_eq!(finalized_seqs(&net, i, 40).await, (1..=40).collect(), "on node {i}");
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partitioned_validator_rejoins_the_same_finalized_chain_with_every_entry_once() {
+	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let mut net = Network::new(&["alice", "bob", "charlie"]);
+	net.start_all().await;
+	net.wait_finalized(&[0, 1, 2], 3, 2 * MINUTE).await;
+
+	net.cut(2).await;
+	let alice = net.client(0);
+	submit(&alice, 1..=30, Wait::InBlock).await;
+	// Charlie, alone, authors its own fork meanwhile.
+	let alone = net.heads(2).await;
+	net.wait_best(2, alone.best + 2, 2 * MINUTE).await;
+	let best = net.heads(0).await.best;
+	assert_eq!(net.heads(0).await.finalized, net.heads(2).await.finalized.min(best));
+
+	let healed = Instant::now();
+	net.heal(2).await;
+	net.wait_finalized(&[0, 1, 2], best, 3 * MINUTE).await;
+	eprintln!("converged {:.1} s after healing the partition", healed.elapsed().as_secs_f64());
+	let hash = net.block_hash(0, best).await;
+	for i in 1..3 {
+		assert_eq!(net.block_hash(i, best).await, hash, "node {i} finalized another chain");
+	}
+	for i in 0..3 {
+		assert_eq!(finalized_seqs(&net, i, 30).await, (1..=30).collect(), "on node {i}");
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_every_node_and_restarting_keeps_the_chain_and_its_entries() {
+	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let mut net = Network::new(&["alice", "bob", "charlie"]);
+	net.start_all().await;
+	net.wait_finalized(&[0, 1, 2], 2, 2 * MINUTE).await;
+	submit(&net.client(0), 1..=10, Wait::Finalized).await;
+	let before = net.heads(0).await;
+	let hash = net.block_hash(0, before.finalized).await;
+
+	for i in 0..3 {
+		net.stop(i);
+	}
+	let restarted = Instant::now();
+	net.start_all().await;
+	net.wait_finalized(&[0, 1, 2], before.best + 3, 3 * MINUTE).await;
+	eprintln!(
+		"after a full stop, finality passed the old best {:.1} s after restarting",
+		restarted.elapsed().as_secs_f64()
+	);
+	for i in 0..3 {
+		assert_eq!(net.block_hash(i, before.finalized).await, hash, "node {i} lost its chain");
+		assert_eq!(finalized_seqs(&net, i, 20).await, (1..=10).collect(), "on node {i}");
+	}
+	// And the chain takes new entries.
+	submit(&net.client(1), 11..=20, Wait::Finalized).await;
+	assert_eq!(finalized_seqs(&net, 2, 20).await, (1..=20).collect());
+}
+
+/// New session keys generated in node `i`'s keystore (`author_rotateKeys`, what an operator runs
+/// on a new validator host): its Aura and GRANDPA public keys.
+async fn rotate_keys(net: &Network, i: usize) -> ([u8; 32], [u8; 32]) {
+	let client = net.client(i);
+	let keys: String = client.rpc().request("author_rotateKeys", rpc_params![]).await.unwrap();
+	let bytes = hex::decode(keys.trim_start_matches("0x")).unwrap();
+	assert_eq!(bytes.len(), 64, "session keys are an Aura and a GRANDPA key");
+	(bytes[..32].try_into().unwrap(), bytes[32..].try_into().unwrap())
+}
+
+/// Slot of a block, from its Aura pre-runtime digest.
+async fn slot_of(client: &Client, number: u32) -> u64 {
+	let rpc = client.rpc();
+	let hash: String = rpc.request("chain_getBlockHash", rpc_params![number]).await.unwrap();
+	let header: serde_json::Value =
+		rpc.request("chain_getHeader", rpc_params![hash]).await.unwrap();
+	for log in header["digest"]["logs"].as_array().unwrap() {
+		let bytes = hex::decode(log.as_str().unwrap().trim_start_matches("0x")).unwrap();
+		// PreRuntime (6), engine "aura", SCALE Vec<u8> of 8 bytes (compact 8 = 0x20), slot LE.
+		if bytes.len() == 14 && bytes[0] == 6 && &bytes[1..5] == b"aura" && bytes[5] == 0x20 {
+			return u64::from_le_bytes(bytes[6..14].try_into().unwrap());
+		}
+	}
+	panic!("block #{number} has no Aura slot");
+}
+
+async fn pass(client: &Client, voters: &[&Keypair], call: governance::RuntimeCall) {
+	let voters: Vec<Submitter> = voters.iter().map(|k| Submitter::new((*k).clone())).collect();
+	let refs: Vec<&Submitter> = voters.iter().collect();
+	let outcome = client.pass(&refs, call).await.expect("the motion runs");
+	assert_eq!(outcome, Ok(()), "the voted call failed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_council_adds_a_fourth_validator_that_authors_and_votes_then_removes_it() {
+	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let mut net = Network::new(&["alice", "bob", "charlie", "dave"]);
+	net.start_all().await;
+	net.wait_finalized(&[0, 1, 2, 3], 3, 2 * MINUTE).await;
+	let client = net.client(0);
+	let (alice, bob) = (dev::alice(), dev::bob());
+	let dave = dev::dave();
+
+	// Dave's operator makes keys on its node; 2 of the 3 council members add it.
+	let (aura, grandpa) = rotate_keys(&net, 3).await;
+	pass(
+		&client,
+		&[&alice, &bob],
+		governance::add_validator(dave.public_key().into(), aura, grandpa),
+	)
+	.await;
+	let validators = client.validators().await.unwrap();
+	assert_eq!(validators.len(), 4);
+	assert_eq!(validators[3].account, dave.public_key().into());
+
+	// Dave authors: a block in one of its slots (slot % 4 == 3) appears within a few rounds.
+	let from = net.heads(0).await.best + 2;
+	net.wait_best(0, from + 8, 2 * MINUTE).await;
+	let mut dave_blocks = 0;
+	for n in from..=from + 8 {
+		if slot_of(&client, n).await % 4 == 3 {
+			dave_blocks += 1;
+		}
+	}
+	assert!(dave_blocks > 0, "no block authored by the added validator");
+
+	// Dave votes: with Charlie down, Alice, Bob and Dave (3 of 4) still finalize.
+	net.wait_finalized(&[0], from, 2 * MINUTE).await;
+	net.kill(2);
+	tokio::time::sleep(Duration::from_secs(4)).await;
+	let (fin_before, fin_after) = finality_over(&net, 0, 6).await;
+	assert!(fin_after >= fin_before + 3, "finality stalled with 3 of 4 validators up");
+	net.start(2).await;
+
+	// Vote Dave out: it stops authoring; the three finalize on.
+	pass(&client, &[&alice, &bob], governance::remove_validator(dave.public_key().into())).await;
+	let validators = client.validators().await.unwrap();
+	assert_eq!(validators.len(), 3);
+	let from = net.heads(0).await.best + 2;
+	net.wait_finalized(&[0, 1, 2, 3], from + 6, 3 * MINUTE).await;
+	for n in from..=from + 6 {
+		let slot = slot_of(&client, n).await;
+		let author = validators[(slot % 3) as usize].account.clone();
+		assert_ne!(author, dave.public_key().into(), "block #{n} by a removed validator");
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forced_change_removes_a_lost_validator_and_finality_resumes_without_it() {
+	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let mut net = Network::new(&["alice", "bob", "charlie"]);
+	net.start_all().await;
+	net.wait_finalized(&[0, 1, 2], 3, 2 * MINUTE).await;
+	let client = net.client(0);
+	let (alice, bob) = (dev::alice(), dev::bob());
+
+	// Charlie's host is gone for good: finality stalls.
+	net.kill(2);
+	tokio::time::sleep(Duration::from_secs(6)).await;
+	let (stalled, still) = finality_over(&net, 0, 3).await;
+	assert_eq!(stalled, still);
+
+	// The council forces the next change, then votes Charlie out.
+	let started = Instant::now();
+	pass(&client, &[&alice, &bob], governance::force_change(3, stalled)).await;
+	pass(
+		&client,
+		&[&alice, &bob],
+		governance::remove_validator(dev::charlie().public_key().into()),
+	)
+	.await;
+	let best = net.heads(0).await.best;
+	net.wait_finalized(&[0, 1], best + 3, 3 * MINUTE).await;
+	eprintln!(
+		"finality resumed without the lost validator {:.1} s after the council started",
+		started.elapsed().as_secs_f64()
+	);
+	assert_eq!(client.validators().await.unwrap().len(), 2);
+}
