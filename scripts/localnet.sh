@@ -14,16 +14,21 @@
 # Node n (1-based) is at 10.89.0.(10+n): RPC ws://10.89.0.1n:9944 (safe methods), unsafe RPC
 # on its own localhost:9945 only, Prometheus on :9615, p2p :30333, peering reserved-only with
 # fixed node keys. Data lives in .local/net/<name>. Needs root (network namespaces).
+# LOCALNET_DIR, LOCALNET_PREFIX and LOCALNET_SUBNET select another network (data folder, names of
+# the bridge and namespaces, first three octets), e.g. for the fault tests.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-NET="$REPO_ROOT/.local/net"
-BRIDGE=albr0
-SUBNET=10.89.0
+# Overridable, so a second network (the fault tests') can run beside the user's.
+NET="${LOCALNET_DIR:-$REPO_ROOT/.local/net}"
+PREFIX="${LOCALNET_PREFIX:-al}"   # names the bridge, namespaces and veths (≤ 6 characters)
+BRIDGE="${PREFIX}br0"
+SUBNET="${LOCALNET_SUBNET:-10.89.0}"
 NAMES=(alice bob charlie dave eve ferdie)
 
 ip_of() { echo "$SUBNET.$((10 + $1))"; }
-ns_of() { echo "al-v$1"; }
+ns_of() { echo "$PREFIX-v$1"; }
+veth_of() { echo "${PREFIX}v$1"; }
 name_of() { echo "${NAMES[$(($1 - 1))]}"; }
 count() { cat "$NET/validators" 2>/dev/null || echo 0; }
 node_pid() { cat "$NET/$(name_of "$1")/pid" 2>/dev/null || true; }
@@ -96,8 +101,10 @@ net_up() {
 		ns="$(ns_of "$i")"
 		ip netns list | grep -qw "$ns" && continue
 		ip netns add "$ns"
-		ip link add "alv$i" type veth peer name eth0 netns "$ns"
-		ip link set "alv$i" master "$BRIDGE" up
+		# A veth left by a namespace whose last process was slow to exit.
+		ip link del "$(veth_of "$i")" 2>/dev/null || true
+		ip link add "$(veth_of "$i")" type veth peer name eth0 netns "$ns"
+		ip link set "$(veth_of "$i")" master "$BRIDGE" up
 		ip -n "$ns" addr add "$(ip_of "$i")/24" dev eth0
 		ip -n "$ns" link set eth0 up
 		ip -n "$ns" link set lo up
@@ -124,6 +131,38 @@ start_node() {
 		>>"$dir/node.log" 2>&1 </dev/null &
 	echo $! >"$dir/pid"
 	log "$name started: ws://$(ip_of "$i"):9944 (pid $!)"
+}
+
+# Wait until every node has finalized a block (first start: a few seconds), showing progress.
+wait_finalized() {
+	local n="$1"
+	python3 - "$n" "$SUBNET" <<'PY' || die "the network did not finalize within 120 s: see '$0 logs 1'"
+import json, sys, time, urllib.request
+n, subnet = int(sys.argv[1]), sys.argv[2]
+def call(ip, method, params=()):
+    req = json.dumps({"id": 1, "jsonrpc": "2.0", "method": method, "params": list(params)}).encode()
+    r = urllib.request.urlopen(urllib.request.Request(f"http://{ip}:9944", req, {"Content-Type": "application/json"}), timeout=3)
+    return json.load(r)["result"]
+deadline = time.time() + 120
+while time.time() < deadline:
+    heads = []
+    for i in range(1, n + 1):
+        ip = f"{subnet}.{10 + i}"
+        try:
+            best = int(call(ip, "chain_getHeader")["number"], 16)
+            fin = int(call(ip, "chain_getHeader", [call(ip, "chain_getFinalizedHead")])["number"], 16)
+            heads.append((best, fin))
+        except Exception:
+            heads.append(None)
+    line = "  ".join(f"node {i + 1}: " + (f"best #{h[0]} finalized #{h[1]}" if h else "starting") for i, h in enumerate(heads))
+    print(f"\r{line}   ", end="", file=sys.stderr, flush=True)
+    if all(h and h[1] >= 1 for h in heads):
+        print(file=sys.stderr)
+        sys.exit(0)
+    time.sleep(1)
+print(file=sys.stderr)
+sys.exit(1)
+PY
 }
 
 stop_node() {
@@ -168,6 +207,7 @@ case "$cmd" in
 		net_up "$n"
 		for i in $(seq 1 "$n"); do prepare_node "$i"; done
 		for i in $(seq 1 "$n"); do start_node "$i"; done
+		wait_finalized "$n"
 		cat <<MSG
 
   Local network: $n validators, each in its own network namespace.
@@ -202,7 +242,7 @@ MSG
 	start) need_root; start_node "${1:?node number}" ;;
 	stop) need_root; stop_node "${1:?node number}" TERM ;;
 	kill) need_root; stop_node "${1:?node number}" KILL ;;
-	cut) need_root; ip link set "alv${1:?node number}" down; log "$(name_of "$1") cut off" ;;
-	heal) need_root; ip link set "alv${1:?node number}" up; log "$(name_of "$1") reconnected" ;;
+	cut) need_root; ip link set "$(veth_of "${1:?node number}")" down; log "$(name_of "$1") cut off" ;;
+	heal) need_root; ip link set "$(veth_of "${1:?node number}")" up; log "$(name_of "$1") reconnected" ;;
 	*) die "unknown command $cmd (up, down, reset, status, urls, logs, start, stop, kill, cut, heal)" ;;
 esac

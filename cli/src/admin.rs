@@ -191,7 +191,7 @@ impl SessionKeyArgs {
 				.flatten()
 				.ok_or_else(|| {
 					Failure::usage(format!(
-						"--session-keys must be 0x and 128 hex digits (author_rotateKeys), got {} 						 characters",
+						"--session-keys must be 0x and 128 hex digits (author_rotateKeys), got {} characters",
 						hex.trim().len()
 					))
 				})?;

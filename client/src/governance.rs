@@ -16,7 +16,8 @@ use crate::{
 			pallet_membership::pallet::Call as MembershipCall,
 			pallet_validator_set::pallet::Call as ValidatorSetCall,
 			sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
-			sp_consensus_grandpa::app::Public as GrandpaPublic, sp_weights::weight_v2::Weight,
+			sp_consensus_grandpa::app::Public as GrandpaPublic, sp_runtime::DispatchError,
+			sp_weights::weight_v2::Weight,
 		},
 	},
 	Client, Error, Result, Submitter, Wait,
@@ -131,15 +132,65 @@ pub fn two_thirds(members: u32) -> u32 {
 	(2 * members).div_ceil(3).max(1)
 }
 
-fn event_error<E: std::fmt::Debug>(e: E) -> String {
+/// A call's debug text with every 32-byte array shown as people know it: accounts in SS58,
+/// keys and hashes in 0x-hex (`AccountId32([212, 53, …])` becomes `5GrwvaEF…`).
+fn readable(debug: &str) -> String {
+	let mut out = String::with_capacity(debug.len());
+	let mut rest = debug;
+	while let Some(i) = rest.find("([") {
+		let (head, tail) = rest.split_at(i);
+		let bytes = tail.find("])").and_then(|end| {
+			let parsed: Option<Vec<u8>> =
+				tail[2..end].split(',').map(|x| x.trim().parse().ok()).collect();
+			parsed.filter(|b| b.len() == 32).map(|b| (end, b))
+		});
+		match bytes {
+			Some((end, b)) => {
+				let raw: [u8; 32] = b.try_into().expect("32 bytes; qed");
+				if let Some(prefix) = head.strip_suffix("AccountId32") {
+					out.push_str(prefix);
+					out.push_str(&AccountId32(raw).to_string());
+				} else {
+					out.push_str(head);
+					out.push('(');
+					out.push_str(&crate::rpc_types::hex(&raw));
+					out.push(')');
+				}
+				rest = &tail[end + 2..];
+			},
+			None => {
+				out.push_str(head);
+				out.push_str("([");
+				rest = &tail[2..];
+			},
+		}
+	}
+	out.push_str(rest);
+	out
+}
+
+/// A council-executed call's error, named as the runtime names it: `Pallet.Error: docs` for a
+/// pallet error (e.g. `ValidatorSet.KeyInUse: Another validator already uses …`).
+fn event_error(metadata: &subxt::Metadata, e: DispatchError) -> String {
+	if let DispatchError::Module(m) = &e {
+		if let Some(pallet) = metadata.pallet_by_error_index(m.index) {
+			if let Some(variant) = pallet.error_variant_by_index(m.error[0]) {
+				return format!("{}.{}: {}", pallet.name(), variant.name, variant.docs.join(" "));
+			}
+		}
+	}
 	format!("{e:?}")
 }
 
 impl Client {
+	async fn metadata(&self) -> Result<std::sync::Arc<subxt::Metadata>> {
+		Ok(self.api().at_current_block().await.map_err(Error::chain)?.metadata())
+	}
+
 	/// The SCALE-encoded length of a runtime call (the collective checks it against the bound).
 	async fn encoded_len(&self, call: &RuntimeCall) -> Result<u32> {
 		use subxt::ext::scale_encode::EncodeAsType;
-		let metadata = self.api().at_current_block().await.map_err(Error::chain)?.metadata();
+		let metadata = self.metadata().await?;
 		let bytes = call
 			.encode_as_type(metadata.outer_enums().call_enum_ty(), metadata.types())
 			.map_err(|e| Error::Invalid(format!("cannot encode the proposed call: {e}")))?;
@@ -170,7 +221,9 @@ impl Client {
 		let tx = runtime::tx().council().propose(threshold, call, length);
 		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
 		if let Some(e) = events.find_first::<council::Executed>() {
-			return Ok(Proposed::Executed(e.map_err(Error::chain)?.result.map_err(event_error)));
+			let metadata = self.metadata().await?;
+			let result = e.map_err(Error::chain)?.result;
+			return Ok(Proposed::Executed(result.map_err(|e| event_error(&metadata, e))));
 		}
 		if let Some(p) = events.find_first::<council::Proposed>() {
 			let p = p.map_err(Error::chain)?;
@@ -238,7 +291,9 @@ impl Client {
 		let tx = runtime::tx().council().close(motion.hash, motion.index, bound, motion.length);
 		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
 		if let Some(e) = events.find_first::<council::Executed>() {
-			return Ok(e.map_err(Error::chain)?.result.map_err(event_error));
+			let metadata = self.metadata().await?;
+			let result = e.map_err(Error::chain)?.result;
+			return Ok(result.map_err(|e| event_error(&metadata, e)));
 		}
 		if events.has::<council::Disapproved>() {
 			return Ok(Err("the council disapproved the motion".into()));
@@ -300,7 +355,7 @@ impl Client {
 				ayes: votes.ayes,
 				nays: votes.nays,
 				end: votes.end,
-				call: format!("{call:?}"),
+				call: readable(&format!("{call:?}")),
 			});
 		}
 		Ok(out)
@@ -314,5 +369,27 @@ impl Client {
 				 (`accesslog admin motions` lists the open ones)"
 			))
 		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn calls_show_accounts_in_ss58_and_keys_in_hex() {
+		let alice = subxt_signer::sr25519::dev::alice().public_key().0;
+		let debug = format!(
+			"ValidatorSet(remove_validator {{ who: AccountId32({alice:?}) }}) Public({:?}) ([1, 2])",
+			[7u8; 32]
+		);
+		assert_eq!(
+			readable(&debug),
+			format!(
+				"ValidatorSet(remove_validator {{ who: 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY }}) \
+				 Public(0x{}) ([1, 2])",
+				"07".repeat(32)
+			)
+		);
 	}
 }

@@ -112,24 +112,33 @@ async fn losing_one_of_three_validators_stalls_finality_until_it_returns_and_los
 	}
 }
 
+/// The partition is a real link cut: `scripts/localnet.sh` runs each validator in its own network
+/// namespace and `cut` takes the link down. (Dropping reserved peers over RPC does not disconnect
+/// with the default litep2p network backend.) Needs root, as CI has; skipped otherwise, loudly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partitioned_validator_rejoins_the_same_finalized_chain_with_every_entry_once() {
 	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-	let mut net = Network::new(&["alice", "bob", "charlie"]);
-	net.start_all().await;
+	if !net::is_root() {
+		eprintln!("SKIPPED: the partition test needs root (network namespaces)");
+		return;
+	}
+	let local = net::LocalNet::up(3);
+	let net = Network::attach(&["alice", "bob", "charlie"], &local.ws()).await;
 	net.wait_finalized(&[0, 1, 2], 3, 2 * MINUTE).await;
 
-	net.cut(2).await;
+	local.cut(3);
+	// Node 3's RPC is behind the cut link too: only nodes 1 and 2 can be asked meanwhile. (Their
+	// peer counts are no sign of the cut: a TCP connection over a downed link is only dropped
+	// when its keep-alive times out.)
+	let before = net.heads(0).await;
 	let alice = net.client(0);
 	submit(&alice, 1..=30, Wait::InBlock).await;
-	// Charlie, alone, authors its own fork meanwhile.
-	let alone = net.heads(2).await;
-	net.wait_best(2, alone.best + 2, 2 * MINUTE).await;
-	let best = net.heads(0).await.best;
-	assert_eq!(net.heads(0).await.finalized, net.heads(2).await.finalized.min(best));
+	net.wait_best(0, before.best + 3, 2 * MINUTE).await;
+	let (best, finalized) = (net.heads(0).await.best, net.heads(0).await.finalized);
+	assert!(finalized <= before.best, "two of three validators finalized {finalized}");
 
 	let healed = Instant::now();
-	net.heal(2).await;
+	local.heal(3);
 	net.wait_finalized(&[0, 1, 2], best, 3 * MINUTE).await;
 	eprintln!("converged {:.1} s after healing the partition", healed.elapsed().as_secs_f64());
 	let hash = net.block_hash(0, best).await;

@@ -3,9 +3,11 @@
 //! The chain is `--chain local` (Alice, Bob and Charlie validate and form the council; Dave
 //! submits for source 0). Each node has a persistent base path (so it can be stopped and
 //! restarted with its chain), a fixed node key, and peers only with the other nodes
-//! (`--reserved-only`), so a partition is made by dropping reserved peers on both sides
-//! (`system_removeReservedPeer`), the way `scripts/localnet.sh cut` drops a link between network
-//! namespaces.
+//! (`--reserved-only`).
+//!
+//! A partition needs a real link to cut: [`LocalNet`] runs `scripts/localnet.sh`, whose validators
+//! live in separate network namespaces. (`system_removeReservedPeer` does not disconnect a peer
+//! with the default litep2p backend, so it cannot stand in for a cut.)
 
 use super::common::{free_port, log_tail, node_binary, reported_rpc_addr};
 use accesslog_client::Client;
@@ -239,51 +241,6 @@ impl Network {
 			tokio::time::sleep(Duration::from_millis(200)).await;
 		}
 	}
-
-	/// Number of nodes each node is connected to.
-	pub async fn peers(&self, i: usize) -> usize {
-		let client = self.client(i);
-		let health: serde_json::Value =
-			client.rpc().request("system_health", rpc_params![]).await.unwrap();
-		health["peers"].as_u64().unwrap() as usize
-	}
-
-	async fn reserved(&self, on: usize, peer: usize, add: bool) {
-		let client = self.client(on);
-		let rpc = client.rpc();
-		let _: serde_json::Value = if add {
-			rpc.request("system_addReservedPeer", rpc_params![self.nodes[peer].multiaddr()]).await
-		} else {
-			rpc.request("system_removeReservedPeer", rpc_params![self.nodes[peer].peer_id.clone()])
-				.await
-		}
-		.expect("change reserved peers");
-	}
-
-	/// Cut node `i` off from every other running node (both directions).
-	pub async fn cut(&self, i: usize) {
-		for j in self.running().filter(|&j| j != i) {
-			self.reserved(i, j, false).await;
-			self.reserved(j, i, false).await;
-		}
-		let deadline = Instant::now() + Duration::from_secs(30);
-		while self.peers(i).await > 0 {
-			assert!(Instant::now() < deadline, "{} still has peers", self.nodes[i].name);
-			tokio::time::sleep(Duration::from_millis(200)).await;
-		}
-	}
-
-	/// Reconnect node `i` to every other running node.
-	pub async fn heal(&self, i: usize) {
-		for j in self.running().filter(|&j| j != i) {
-			self.reserved(i, j, true).await;
-			self.reserved(j, i, true).await;
-		}
-	}
-
-	fn running(&self) -> impl Iterator<Item = usize> + '_ {
-		(0..self.nodes.len()).filter(|&j| self.nodes[j].child.is_some())
-	}
 }
 
 impl Drop for Network {
@@ -296,5 +253,123 @@ impl Drop for Network {
 		} else {
 			let _ = std::fs::remove_dir_all(&self.root);
 		}
+	}
+}
+
+impl Network {
+	/// A network whose nodes something else runs (e.g. `scripts/localnet.sh`), reached at `ws`.
+	pub async fn attach(names: &[&str], ws: &[String]) -> Network {
+		let mut nodes = Vec::new();
+		for (name, ws) in names.iter().zip(ws) {
+			let deadline = Instant::now() + Duration::from_secs(90);
+			let client = loop {
+				match Client::connect(&[ws]).await {
+					Ok(client) => break client,
+					Err(e) => assert!(Instant::now() < deadline, "{name} at {ws}: {e}"),
+				}
+				tokio::time::sleep(Duration::from_millis(500)).await;
+			};
+			nodes.push(NetNode {
+				name: name.to_string(),
+				base: PathBuf::new(),
+				node_key: String::new(),
+				peer_id: String::new(),
+				p2p: 0,
+				rpc: 0,
+				child: None,
+				starts: 0,
+				ws: ws.clone(),
+				client: Some(client),
+			});
+		}
+		Network { root: std::env::temp_dir().join("accesslog-net-attached-none"), nodes }
+	}
+}
+
+/// `scripts/localnet.sh` with its own data folder, namespaces and subnet: validators in separate
+/// network namespaces, each with its own IP address, joined by a bridge. Needs root. Reset (nodes
+/// stopped, namespaces and data removed) when dropped.
+pub struct LocalNet {
+	dir: PathBuf,
+	prefix: String,
+	subnet: String,
+	/// How many validators.
+	pub validators: usize,
+}
+
+/// Whether this process may create network namespaces.
+pub fn is_root() -> bool {
+	Command::new("id")
+		.arg("-u")
+		.output()
+		.map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+		.unwrap_or(false)
+}
+
+impl LocalNet {
+	fn script(&self, args: &[&str]) {
+		let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/localnet.sh");
+		let out = Command::new("bash")
+			.arg(script)
+			.args(args)
+			.env("LOCALNET_DIR", &self.dir)
+			.env("LOCALNET_PREFIX", &self.prefix)
+			.env("LOCALNET_SUBNET", &self.subnet)
+			.env("ACCESSLOG_NODE", node_binary())
+			.output()
+			.expect("run scripts/localnet.sh");
+		assert!(
+			out.status.success(),
+			"localnet.sh {args:?} failed:\n{}{}",
+			String::from_utf8_lossy(&out.stdout),
+			String::from_utf8_lossy(&out.stderr)
+		);
+	}
+
+	/// Start `validators` validators (`scripts/localnet.sh up --validators N`).
+	pub fn up(validators: usize) -> LocalNet {
+		// Names and subnet of their own, so that nothing left of an earlier run is in the way.
+		let id = free_port();
+		let net = LocalNet {
+			dir: std::env::temp_dir().join(format!("accesslog-localnet-{id}")),
+			prefix: format!("t{}", id % 10_000),
+			subnet: format!("10.89.{}", 100 + id % 150),
+			validators,
+		};
+		net.script(&["reset"]);
+		net.script(&["up", "--validators", &validators.to_string()]);
+		net
+	}
+
+	/// The nodes' WebSocket endpoints.
+	pub fn ws(&self) -> Vec<String> {
+		(1..=self.validators).map(|i| format!("ws://{}.{}:9944", self.subnet, 10 + i)).collect()
+	}
+
+	/// Take node `n`'s (1-based) network link down.
+	pub fn cut(&self, n: usize) {
+		self.script(&["cut", &n.to_string()]);
+	}
+
+	/// Bring node `n`'s network link back up.
+	pub fn heal(&self, n: usize) {
+		self.script(&["heal", &n.to_string()]);
+	}
+}
+
+impl Drop for LocalNet {
+	fn drop(&mut self) {
+		let keep = std::thread::panicking();
+		if keep {
+			eprintln!("localnet data kept in {:?}", self.dir);
+		}
+		let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/localnet.sh");
+		let _ = Command::new("bash")
+			.arg(script)
+			.arg(if keep { "down" } else { "reset" })
+			.env("LOCALNET_DIR", &self.dir)
+			.env("LOCALNET_PREFIX", &self.prefix)
+			.env("LOCALNET_SUBNET", &self.subnet)
+			.status();
 	}
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's run command. Builds, then starts the local network of three validators, each in its
+# own network namespace with its own IP address (scripts/localnet.sh; needs root, so it re-runs
+# itself with sudo when that is available). Data is kept in .local/net between runs.
+#   scripts/run.sh                    three validators (--validators N for another count)
+#   scripts/run.sh --dev [--tmp]      one development node instead; no root needed
+# Stop the network with `scripts/localnet.sh down`.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+if [[ "${1:-}" == "--dev" ]]; then
+	shift
+	exec "$REPO_ROOT/scripts/run-dev.sh" "$@"
+fi
+"$REPO_ROOT/scripts/build.sh"
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null; then
+		log "the validators run in network namespaces: asking sudo"
+		exec sudo --preserve-env=CARGO_TARGET_DIR,PATH "$0" "$@"
+	fi
+	die "the local network needs root (network namespaces); run as root, or: scripts/run.sh --dev"
+fi
+exec "$REPO_ROOT/scripts/localnet.sh" up "$@"
