@@ -8,6 +8,7 @@
 mod admin;
 mod evidence;
 mod exit;
+mod finality;
 mod keys;
 mod output;
 mod query;
@@ -83,6 +84,8 @@ enum Command {
 	Admin(admin::AdminCommand),
 	/// Health of every configured node: heights, peers, version, sync state.
 	Status(status::StatusArgs),
+	/// Measure time to finality (p50/p90/p99) over the next N blocks.
+	Finality(finality::FinalityArgs),
 	/// Generate deterministic synthetic access logs (JSON Lines or syslog), or hostile cases.
 	Generate(GenerateArgs),
 }
@@ -153,6 +156,7 @@ async fn main() {
 		Command::Validators(a) => evidence::validators(&cli.urls, a).await,
 		Command::Admin(c) => admin::run(&cli.urls, c).await,
 		Command::Status(a) => status::run(&cli.urls, a).await,
+		Command::Finality(a) => finality::run(&cli.urls, a).await,
 		Command::Generate(a) => generate(a),
 	};
 	if let Err(failure) = result {

@@ -372,8 +372,8 @@ impl ValidatorSet {
 	}
 
 	/// The genesis validator set (set id 0) from a chain spec: either a plain spec
-	/// (`genesis.runtimeGenesis.patch|config.grandpa.authorities`) or a raw one
-	/// (the `Grandpa::Authorities` storage item).
+	/// (`genesis.runtimeGenesis.patch|config` `.validatorSet.validators` or
+	/// `.grandpa.authorities`) or a raw one (the `Grandpa::Authorities` storage item).
 	pub fn from_chain_spec(spec: &serde_json::Value) -> Result<Self> {
 		let genesis = &spec["genesis"];
 		if let Some(top) = genesis["raw"]["top"].as_object() {
@@ -386,28 +386,39 @@ impl ValidatorSet {
 			return Self::from_storage(&bytes, 0);
 		}
 		let runtime = &genesis["runtimeGenesis"];
-		let grandpa = [&runtime["patch"]["grandpa"], &runtime["config"]["grandpa"]]
-			.into_iter()
-			.find(|g| g.is_object())
-			.ok_or_else(|| {
-				Error::Invalid(
-					"the chain spec has no genesis GRANDPA authorities (neither raw storage nor \
-					 runtimeGenesis.patch.grandpa)"
-						.into(),
-				)
-			})?;
-		let list = grandpa["authorities"].as_array().ok_or_else(|| {
-			Error::Invalid("grandpa.authorities in the chain spec is not a list".into())
-		})?;
-		let authorities = list
-			.iter()
-			.map(|pair| match (pair[0].as_str(), pair[1].as_u64()) {
-				(Some(id), Some(weight)) => Ok(Authority { id: id.to_string(), weight }),
-				_ => Err(Error::Invalid(format!(
-					"grandpa authority {pair} in the chain spec is not [\"<ss58>\", weight]"
-				))),
-			})
-			.collect::<Result<Vec<_>>>()?;
+		// This chain's presets name the validators in `validatorSet.validators` as
+		// `[account, aura, grandpa]`; a spec may also set GRANDPA's own genesis list.
+		let sections =
+			|name: &str| [runtime["patch"][name].clone(), runtime["config"][name].clone()];
+		let authorities = if let Some(set) =
+			sections("validatorSet").into_iter().find_map(|v| v["validators"].as_array().cloned())
+		{
+			set.iter()
+				.map(|v| match v[2].as_str() {
+					Some(id) => Ok(Authority { id: id.to_string(), weight: 1 }),
+					None => Err(Error::Invalid(format!(
+						"validator {v} in the chain spec is not [account, aura, grandpa]"
+					))),
+				})
+				.collect::<Result<Vec<_>>>()?
+		} else if let Some(list) =
+			sections("grandpa").into_iter().find_map(|g| g["authorities"].as_array().cloned())
+		{
+			list.iter()
+				.map(|pair| match (pair[0].as_str(), pair[1].as_u64()) {
+					(Some(id), Some(weight)) => Ok(Authority { id: id.to_string(), weight }),
+					_ => Err(Error::Invalid(format!(
+						"grandpa authority {pair} in the chain spec is not [\"<ss58>\", weight]"
+					))),
+				})
+				.collect::<Result<Vec<_>>>()?
+		} else {
+			return Err(Error::Invalid(
+				"the chain spec names no genesis validators (neither raw storage, nor \
+				 runtimeGenesis validatorSet.validators, nor grandpa.authorities)"
+					.into(),
+			));
+		};
 		Ok(ValidatorSet { set_id: 0, authorities })
 	}
 }
@@ -864,4 +875,33 @@ fn check_justification(
 		)));
 	}
 	Ok((target.0, target.1, signed.len()))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const ALICE_GRANDPA: &str = "5FA9nQDVg267DEd8m1ZypXLBnvN7SFxYwV7ndqSYGiN9TTpu";
+
+	#[test]
+	fn the_genesis_validator_set_is_read_from_any_chain_spec_form() {
+		let from_validator_set = serde_json::json!({"genesis": {"runtimeGenesis": {"patch": {
+			"validatorSet": {"validators": [["5Grw…", "5Grw…", ALICE_GRANDPA]]}
+		}}}});
+		let from_grandpa = serde_json::json!({"genesis": {"runtimeGenesis": {"config": {
+			"grandpa": {"authorities": [[ALICE_GRANDPA, 1]]}
+		}}}});
+		for spec in [from_validator_set, from_grandpa] {
+			let set = ValidatorSet::from_chain_spec(&spec).unwrap();
+			assert_eq!(set.set_id, 0);
+			assert_eq!(set.authorities, vec![Authority { id: ALICE_GRANDPA.into(), weight: 1 }]);
+		}
+		let broken = serde_json::json!({"genesis": {"runtimeGenesis": {"patch": {
+			"validatorSet": {"validators": [["5Grw…"]]}
+		}}}});
+		assert!(ValidatorSet::from_chain_spec(&broken).is_err());
+		let empty = serde_json::json!({"genesis": {"runtimeGenesis": {"patch": {}}}});
+		let err = ValidatorSet::from_chain_spec(&empty).unwrap_err().to_string();
+		assert!(err.contains("names no genesis validators"), "{err}");
+	}
 }
