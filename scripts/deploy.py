@@ -18,7 +18,8 @@ Reads the config (see deploy/network.example.toml), then writes into OUT_DIR:
   network.json               public summary: validators, peer ids, accounts, endpoints
 
 Keys that the config gives (public keys or SS58 accounts) are used as they are and nothing secret
-is generated for them. Existing output is never overwritten: the script refuses a non-empty
+is generated for them. For test networks only, a validator's `seed` (e.g. "//Alice") gives its
+Aura and GRANDPA keys (put in its keystore) and its account. Existing output is never overwritten: the script refuses a non-empty
 OUT_DIR.
 
 The chain spec starts from the runtime's `local_testnet` preset (`export-chain-spec`) and replaces
@@ -68,7 +69,12 @@ class Tools:
             die(f"{what}: {value!r} is neither an SS58 address nor 0x and 64 hex digits")
 
     def inspect_address(self, scheme, address):
-        out = json.loads(run(self.node, "key", "inspect", "--scheme", scheme, "--public", "--output-type", "json", address))
+        # A 0x-hex public key needs --public (without it, hex is read as a secret seed); an SS58
+        # address is recognised as such without it.
+        public = ["--public"] if address.startswith("0x") else []
+        if not address.startswith("0x") and ("/" in address or " " in address):
+            die(f"{address!r} looks like a secret, not a public key or address")
+        out = json.loads(run(self.node, "key", "inspect", "--scheme", scheme, *public, "--output-type", "json", address))
         return out["ss58Address"], out["publicKey"]
 
     def key_file(self, path):
@@ -97,6 +103,8 @@ def check_config(cfg):
         v.get("host") or die(f"validators[{i}] ({v['name']}) has no host")
         if ("aura" in v) != ("grandpa" in v):
             die(f"validators[{i}] ({v['name']}): give both aura and grandpa public keys, or neither")
+        if "seed" in v and "aura" in v:
+            die(f"validators[{i}] ({v['name']}): give a seed or public keys, not both")
     for i, s in enumerate(cfg.get("sources", [])):
         s.get("agency") or die(f"sources[{i}] ({s['name']}) has no agency")
 
@@ -134,9 +142,14 @@ def main():
     for v in cfg["validators"]:
         name = v["name"]
         print(f"validator {name} ({v['host']})")
-        acct = account(v, f"validator {name} account")
-        phrase = None
-        if "aura" in v:
+        phrase = v.get("seed")
+        if phrase and "account" not in v:
+            acct = tools.inspect("sr25519", phrase)[0]
+        else:
+            acct = account(v, f"validator {name} account")
+        if phrase:
+            aura, gran = tools.inspect("sr25519", phrase), tools.inspect("ed25519", phrase)
+        elif "aura" in v:
             aura = tools.public("sr25519", v["aura"], f"validator {name} aura")
             gran = tools.public("ed25519", v["grandpa"], f"validator {name} grandpa")
         else:
@@ -186,6 +199,7 @@ def main():
             for scheme, key_type in (("sr25519", "aura"), ("ed25519", "gran")):
                 run(node, "key", "insert", "--base-path", str(d / "data"), "--chain", str(raw),
                     "--scheme", scheme, "--suri", v["phrase"], "--key-type", key_type)
+            os.chmod(d / "data", 0o700)
             for root, dirs, files in os.walk(d / "data"):
                 for x in dirs:
                     os.chmod(Path(root) / x, 0o700)
