@@ -23,6 +23,10 @@ use crate::{
 	AccessLog, AccountId, Aura, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
 	Runtime, RuntimeGenesisConfig, SessionKeys, System, VERSION,
 };
+// Named by `define_benchmarks!` in `benchmarks.rs`.
+#[cfg(feature = "runtime-benchmarks")]
+#[allow(unused_imports)]
+use crate::ValidatorSet;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
