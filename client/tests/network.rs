@@ -11,8 +11,8 @@ mod common;
 #[path = "common/net.rs"]
 mod net;
 
-use accesslog_client::{governance, query::Query, Client, RecordInput, Submitter, Wait};
-use common::now_ms;
+use accesslog_client::{governance, query::Query, Client, Submitter, Wait};
+use common::{now_ms, record};
 use net::Network;
 use std::{
 	collections::BTreeSet,
@@ -27,31 +27,17 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 const MINUTE: Duration = Duration::from_secs(60);
 
-fn record(seq: u64) -> RecordInput {
-	RecordInput {
-		source: 0,
-		seq,
-		occurred_at: now_ms() - 1_000,
-		agency: "高雄市政府社會局".as_bytes().to_vec(),
-		system: "社會福利補助審核系統".as_bytes().to_vec(),
-		accessor_ref: [7; 32],
-		citizen_ref: [(seq % 5) as u8; 32],
-		key_id: 1,
-		action: b"GET /household/v1/persons/{id}".to_vec(),
-		purpose: b"019".to_vec(),
-		status: 200,
-		records: 1,
-		record_hash: [seq as u8; 32],
-	}
-}
-
 /// Submit records `seqs` as Dave (the local chain's submitter) in batches of 10, through `client`.
 async fn submit(client: &Client, seqs: std::ops::RangeInclusive<u64>, wait: Wait) {
 	let dave = Submitter::new(dev::dave());
 	let all: Vec<u64> = seqs.collect();
 	for chunk in all.chunks(10) {
 		client
-			.submit_batch(&dave, chunk.iter().map(|&s| record(s)).collect(), wait)
+			.submit_batch(
+				&dave,
+				chunk.iter().map(|&s| record(s, (s % 5) as u8, 7, now_ms() - 1_000)).collect(),
+				wait,
+			)
 			.await
 			.expect("the batch lands");
 	}

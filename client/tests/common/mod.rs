@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use accesslog_client::Client;
+use accesslog_client::{Client, RecordInput};
 use std::{
 	net::TcpListener,
 	path::PathBuf,
@@ -55,34 +55,59 @@ pub fn log_tail(log: &std::path::Path) -> String {
 	lines[lines.len().saturating_sub(20)..].join("\n")
 }
 
+/// Start `cmd` (an `accesslog-node` command line) with its standard error in `log`, and wait until
+/// it serves RPC at the address it reports. `deadline` bounds the wait; `name` is for messages.
+/// Returns the process, a client of it and its RPC address (`host:port`).
+pub async fn spawn_node(
+	mut cmd: Command,
+	log: &std::path::Path,
+	name: &str,
+	deadline: Instant,
+) -> (Child, Client, String) {
+	let mut child = cmd
+		.stdout(Stdio::null())
+		.stderr(std::fs::File::create(log).expect("create the node's log file"))
+		.spawn()
+		.expect("start accesslog-node");
+	loop {
+		if let Some(status) = child.try_wait().expect("poll the node process") {
+			panic!(
+				"{name} exited ({status}) before serving; {log:?} ends with:\n{}",
+				log_tail(log)
+			);
+		}
+		if let Some(addr) = reported_rpc_addr(log) {
+			if let Ok(client) = Client::connect(&[format!("ws://{addr}")]).await {
+				return (child, client, addr);
+			}
+		}
+		if Instant::now() >= deadline {
+			let _ = child.kill();
+			panic!("{name} did not serve RPC in time; {log:?} ends with:\n{}", log_tail(log));
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}
+
 impl DevNode {
 	/// Start a node and wait until it serves RPC and has authored a block.
 	pub async fn start() -> DevNode {
 		let (rpc, p2p) = (free_port(), free_port());
 		let log = std::env::temp_dir().join(format!("accesslog-test-node-{rpc}.log"));
-		let mut child = Command::new(node_binary())
-			.args(["--dev", "--tmp", "--no-telemetry", "--no-prometheus", "--no-mdns"])
-			.args(["--rpc-port", &rpc.to_string(), "--port", &p2p.to_string()])
-			.stdout(Stdio::null())
-			.stderr(std::fs::File::create(&log).expect("create the node's log file"))
-			.spawn()
-			.expect("start accesslog-node");
+		let mut cmd = Command::new(node_binary());
+		cmd.args(["--dev", "--tmp", "--no-telemetry", "--no-prometheus", "--no-mdns"]).args([
+			"--rpc-port",
+			&rpc.to_string(),
+			"--port",
+			&p2p.to_string(),
+		]);
 		let deadline = Instant::now() + Duration::from_secs(90);
+		let (mut child, client, addr) = spawn_node(cmd, &log, "the dev node", deadline).await;
 		loop {
-			if let Some(status) = child.try_wait().expect("poll the node process") {
-				panic!(
-					"node exited ({status}) before serving; {log:?} ends with:\n{}",
-					log_tail(&log)
-				);
-			}
-			if let Some(addr) = reported_rpc_addr(&log) {
-				let ws = format!("ws://{addr}");
-				if let Ok(client) = Client::connect(&[&ws]).await {
-					if let Ok(block) = client.api().at_current_block().await {
-						if block.block_number() >= 1 {
-							return DevNode { child, ws, http: format!("http://{addr}") };
-						}
-					}
+			if let Ok(block) = client.api().at_current_block().await {
+				if block.block_number() >= 1 {
+					let (ws, http) = (format!("ws://{addr}"), format!("http://{addr}"));
+					return DevNode { child, ws, http };
 				}
 			}
 			if Instant::now() >= deadline {
@@ -112,4 +137,24 @@ impl Drop for DevNode {
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
 	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// A record of source 0 with sequence `seq`, about citizen `[citizen; 32]`, by official
+/// `[official; 32]`.
+pub fn record(seq: u64, citizen: u8, official: u8, occurred_at: u64) -> RecordInput {
+	RecordInput {
+		source: 0,
+		seq,
+		occurred_at,
+		agency: "高雄市政府社會局".as_bytes().to_vec(),
+		system: "社會福利補助審核系統".as_bytes().to_vec(),
+		accessor_ref: [official; 32],
+		citizen_ref: [citizen; 32],
+		key_id: 1,
+		action: b"GET /household/v1/persons/{id}".to_vec(),
+		purpose: b"019".to_vec(),
+		status: 200,
+		records: 1,
+		record_hash: [seq as u8; 32],
+	}
 }

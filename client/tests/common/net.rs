@@ -9,11 +9,11 @@
 //! live in separate network namespaces. (`system_removeReservedPeer` does not disconnect a peer
 //! with the default litep2p backend, so it cannot stand in for a cut.)
 
-use super::common::{free_port, log_tail, node_binary, reported_rpc_addr};
+use super::common::{free_port, node_binary, spawn_node};
 use accesslog_client::Client;
 use std::{
 	path::PathBuf,
-	process::{Child, Command, Stdio},
+	process::{Child, Command},
 	time::{Duration, Instant},
 };
 use subxt_rpcs::rpc_params;
@@ -53,7 +53,8 @@ pub struct Heads {
 
 /// A network of validators (and possibly validators-to-be).
 pub struct Network {
-	root: PathBuf,
+	/// The nodes' folders, when this network runs its own processes.
+	root: Option<PathBuf>,
 	/// The nodes, in the order given.
 	pub nodes: Vec<NetNode>,
 }
@@ -98,7 +99,7 @@ impl Network {
 				}
 			})
 			.collect();
-		Network { root, nodes }
+		Network { root: Some(root), nodes }
 	}
 
 	/// Start every node.
@@ -128,30 +129,10 @@ impl Network {
 		for peer in &peers {
 			cmd.args(["--reserved-nodes", peer]);
 		}
-		let mut child = cmd
-			.stdout(Stdio::null())
-			.stderr(std::fs::File::create(&log).expect("create the node's log file"))
-			.spawn()
-			.expect("start accesslog-node");
 		let deadline = Instant::now() + Duration::from_secs(90);
-		loop {
-			if let Some(status) = child.try_wait().unwrap() {
-				panic!("{} exited ({status}); {log:?} ends with:\n{}", node.name, log_tail(&log));
-			}
-			if let Some(addr) = reported_rpc_addr(&log) {
-				let ws = format!("ws://{addr}");
-				if let Ok(client) = Client::connect(&[&ws]).await {
-					node.ws = ws;
-					node.client = Some(client);
-					break;
-				}
-			}
-			if Instant::now() >= deadline {
-				let _ = child.kill();
-				panic!("{} did not serve RPC in 90 s; {log:?}:\n{}", node.name, log_tail(&log));
-			}
-			tokio::time::sleep(Duration::from_millis(250)).await;
-		}
+		let (child, client, addr) = spawn_node(cmd, &log, &node.name, deadline).await;
+		node.ws = format!("ws://{addr}");
+		node.client = Some(client);
 		node.child = Some(child);
 	}
 
@@ -248,10 +229,11 @@ impl Drop for Network {
 		for i in 0..self.nodes.len() {
 			self.kill(i);
 		}
+		let Some(root) = &self.root else { return };
 		if std::thread::panicking() {
-			eprintln!("network kept for inspection in {:?}", self.root);
+			eprintln!("network kept for inspection in {root:?}");
 		} else {
-			let _ = std::fs::remove_dir_all(&self.root);
+			let _ = std::fs::remove_dir_all(root);
 		}
 	}
 }
@@ -282,7 +264,7 @@ impl Network {
 				client: Some(client),
 			});
 		}
-		Network { root: std::env::temp_dir().join("accesslog-net-attached-none"), nodes }
+		Network { root: None, nodes }
 	}
 }
 

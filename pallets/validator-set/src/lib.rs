@@ -90,6 +90,21 @@ pub mod pallet {
 		pub grandpa: GrandpaId,
 	}
 
+	impl<AccountId: PartialEq> Validator<AccountId> {
+		/// Whether this validator uses either of these keys.
+		pub fn uses_key(&self, aura: &AuraId, grandpa: &GrandpaId) -> bool {
+			&self.aura == aura || &self.grandpa == grandpa
+		}
+	}
+
+	/// The index of the first validator that repeats an earlier one's account or key.
+	fn first_repeat<AccountId: PartialEq>(set: &[Validator<AccountId>]) -> Option<usize> {
+		(0..set.len()).find(|&i| {
+			let v = &set[i];
+			set[..i].iter().any(|w| w.account == v.account || w.uses_key(&v.aura, &v.grandpa))
+		})
+	}
+
 	/// A forced GRANDPA change waiting to be applied: `(delay, best_finalized)`.
 	pub type ForcedChange<T> = (BlockNumberFor<T>, BlockNumberFor<T>);
 
@@ -146,14 +161,8 @@ pub mod pallet {
 				.cloned()
 				.map(|(account, aura, grandpa)| Validator { account, aura, grandpa })
 				.collect();
-			for (i, v) in validators.iter().enumerate() {
-				assert!(
-					!validators[..i]
-						.iter()
-						.any(|w| w.account == v.account
-							|| w.aura == v.aura || w.grandpa == v.grandpa),
-					"validator-set genesis: validator {i} repeats an account or key"
-				);
+			if let Some(i) = first_repeat(&validators) {
+				panic!("validator-set genesis: validator {i} repeats an account or key");
 			}
 			let bounded = BoundedVec::<_, T::MaxValidators>::try_from(validators)
 				.expect("validator-set genesis: more validators than MaxValidators");
@@ -293,10 +302,7 @@ pub mod pallet {
 			T::AdminOrigin::ensure_origin(origin)?;
 			let mut set = Validators::<T>::get();
 			ensure!(!set.iter().any(|v| v.account == who), Error::<T>::AlreadyValidator);
-			ensure!(
-				!set.iter().any(|v| v.aura == aura || v.grandpa == grandpa),
-				Error::<T>::KeyInUse
-			);
+			ensure!(!set.iter().any(|v| v.uses_key(&aura, &grandpa)), Error::<T>::KeyInUse);
 			set.try_push(Validator { account: who.clone(), aura, grandpa })
 				.map_err(|_| Error::<T>::TooManyValidators)?;
 			Self::store(set);
@@ -337,7 +343,7 @@ pub mod pallet {
 			let index =
 				set.iter().position(|v| v.account == who).ok_or(Error::<T>::NotValidator)?;
 			ensure!(
-				!set.iter().any(|v| v.account != who && (v.aura == aura || v.grandpa == grandpa)),
+				!set.iter().any(|v| v.account != who && v.uses_key(&aura, &grandpa)),
 				Error::<T>::KeyInUse
 			);
 			set[index].aura = aura;
@@ -441,15 +447,7 @@ pub mod pallet {
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let set = Validators::<T>::get();
-			for (i, v) in set.iter().enumerate() {
-				ensure!(
-					!set[..i]
-						.iter()
-						.any(|w| w.account == v.account
-							|| w.aura == v.aura || w.grandpa == v.grandpa),
-					"a validator account or key appears twice"
-				);
-			}
+			ensure!(first_repeat(&set).is_none(), "a validator account or key appears twice");
 			if !ChangePending::<T>::get() {
 				let auras: Vec<AuraId> = set.iter().map(|v| v.aura.clone()).collect();
 				ensure!(
