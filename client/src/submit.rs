@@ -57,6 +57,12 @@ impl Submitter {
 	pub fn keypair(&self) -> &Keypair {
 		&self.keypair
 	}
+
+	/// Forget the nonce counter: the next transaction asks the node for the account's next
+	/// nonce. Call it when a transaction of this key left the pool without being included.
+	pub async fn reset_nonce(&self) {
+		*self.next_nonce.lock().await = None;
+	}
 }
 
 impl Client {

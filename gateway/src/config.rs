@@ -1,0 +1,469 @@
+//! The gateway's configuration file (TOML), with documented defaults and checks that name the
+//! offending setting.
+//!
+//! ```toml
+//! nodes = ["ws://10.0.0.11:9944", "ws://10.0.0.12:9944", "ws://10.0.0.13:9944"]
+//!
+//! [queue]
+//! dir = "/var/lib/accesslog-gateway"   # the durable queue, receipts and dead letters
+//! capacity = 100000                    # records accepted but not yet finalized, at most
+//!
+//! [submit]
+//! batch_size = 500                     # records per submit_batch transaction (1..=500)
+//! batch_delay_ms = 200                 # how long a partial batch waits for more records
+//! inflight = 4                         # transactions in flight per source
+//!
+//! [pseudonym]
+//! key_file = "/etc/accesslog/pseudonym-key.json"   # {"key_id": N, "secret": "0x…"}
+//!
+//! [http]
+//! listen = "0.0.0.0:8443"
+//! tls_cert = "/etc/accesslog/gateway.crt"   # optional: HTTPS
+//! tls_key = "/etc/accesslog/gateway.key"
+//!
+//! [syslog]
+//! tcp = "0.0.0.0:1514"                 # RFC 6587 octet-counting and newline framing
+//! tls = { listen = "0.0.0.0:6514", cert = "…", key = "…", client_ca = "…" }   # RFC 5425
+//! udp = "0.0.0.0:1514"                 # legacy, lossy
+//!
+//! [[sources]]
+//! name = "kcg-household-api"
+//! submitter_key_file = "/etc/accesslog/household-submitter.json"
+//!
+//! [[clients]]
+//! name = "household-api-gw"
+//! token_sha256 = "9f86d081…"            # sha256 of the client's bearer token, hex
+//! sources = ["kcg-household-api"]
+//! ```
+
+use serde::Deserialize;
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	net::SocketAddr,
+	path::{Path, PathBuf},
+};
+
+/// The fields of a platform record, as the chain entry is built from them.
+pub const CANONICAL_FIELDS: [&str; 13] = [
+	"ts",
+	"request_id",
+	"source",
+	"seq",
+	"agency",
+	"system",
+	"user_id",
+	"citizen_id",
+	"method",
+	"api",
+	"purpose",
+	"status",
+	"records",
+];
+
+/// The whole configuration.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+	/// Node RPC endpoints (ws:// or http://), tried in order and failed over between.
+	pub nodes: Vec<String>,
+	/// The durable queue.
+	#[serde(default)]
+	pub queue: QueueConfig,
+	/// Batching and retries.
+	#[serde(default)]
+	pub submit: SubmitConfig,
+	/// The pseudonymisation key.
+	pub pseudonym: PseudonymConfig,
+	/// The HTTP API (`POST /v1/logs`, receipts, health, metrics, OpenAPI); off when absent.
+	#[serde(default)]
+	pub http: Option<HttpConfig>,
+	/// Syslog listeners.
+	#[serde(default)]
+	pub syslog: SyslogConfig,
+	/// The sources whose logs this gateway submits.
+	#[serde(default)]
+	pub sources: Vec<SourceConfig>,
+	/// HTTP clients and their bearer tokens.
+	#[serde(default)]
+	pub clients: Vec<ClientConfig>,
+	/// Log-export endpoints the gateway polls.
+	#[serde(default)]
+	pub pull: Vec<PullConfig>,
+}
+
+/// `[queue]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueConfig {
+	/// Folder of the queue database (created, mode 0700). Default `gateway-data`.
+	pub dir: PathBuf,
+	/// Most records accepted but not yet finalized; beyond it HTTP answers 503 and syslog stops
+	/// reading. Default 100,000.
+	pub capacity: usize,
+}
+
+impl Default for QueueConfig {
+	fn default() -> Self {
+		QueueConfig { dir: PathBuf::from("gateway-data"), capacity: 100_000 }
+	}
+}
+
+/// `[submit]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SubmitConfig {
+	/// Records per `submit_batch` transaction, 1..=500 (the chain's `MaxBatchSize`). Default 500.
+	pub batch_size: usize,
+	/// How long a partial batch waits for more records, ms. Default 200.
+	pub batch_delay_ms: u64,
+	/// Transactions in flight per source. Default 4.
+	pub inflight: usize,
+	/// Longest wait between retries after failures, ms. Default 30,000.
+	pub max_backoff_ms: u64,
+	/// A transaction not in a block after this long is given up and its records checked against
+	/// the chain and resubmitted, s. Default 60.
+	pub inclusion_timeout_secs: u64,
+}
+
+impl Default for SubmitConfig {
+	fn default() -> Self {
+		SubmitConfig {
+			batch_size: 500,
+			batch_delay_ms: 200,
+			inflight: 4,
+			max_backoff_ms: 30_000,
+			inclusion_timeout_secs: 60,
+		}
+	}
+}
+
+/// `[pseudonym]`: exactly one of the two.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PseudonymConfig {
+	/// A key file `{"key_id": N, "secret": "0x…"}` (`accesslog keys pseudonym`), mode 0600.
+	pub key_file: Option<PathBuf>,
+	/// Or an environment variable holding `<key_id>:<hex secret>`.
+	pub key_env: Option<String>,
+}
+
+/// `[http]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+	/// Listen address (port 0: any free port, reported at start).
+	pub listen: SocketAddr,
+	/// PEM certificate chain: serve HTTPS.
+	pub tls_cert: Option<PathBuf>,
+	/// PEM private key of `tls_cert`.
+	pub tls_key: Option<PathBuf>,
+	/// Largest request body, bytes. Default 16 MiB.
+	#[serde(default = "default_max_body")]
+	pub max_body_bytes: usize,
+	/// Longest `?wait=` before answering with the current state, s. Default 120.
+	#[serde(default = "default_wait_timeout")]
+	pub wait_timeout_secs: u64,
+}
+
+fn default_max_body() -> usize {
+	16 * 1024 * 1024
+}
+
+fn default_wait_timeout() -> u64 {
+	120
+}
+
+/// `[syslog]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyslogConfig {
+	/// Plain TCP listener (octet-counting or newline framing, RFC 6587).
+	pub tcp: Option<SocketAddr>,
+	/// TLS listener (RFC 5425).
+	pub tls: Option<SyslogTls>,
+	/// UDP listener (RFC 5426): lossy, for legacy senders only.
+	pub udp: Option<SocketAddr>,
+	/// Largest message, bytes; longer ones go to the dead-letter store. Default 64 KiB.
+	#[serde(default = "default_max_message")]
+	pub max_message_bytes: usize,
+}
+
+fn default_max_message() -> usize {
+	64 * 1024
+}
+
+/// `[syslog.tls]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyslogTls {
+	/// Listen address.
+	pub listen: SocketAddr,
+	/// PEM certificate chain.
+	pub cert: PathBuf,
+	/// PEM private key.
+	pub key: PathBuf,
+	/// PEM CA certificates: when set, senders must present a certificate it signed (mutual TLS).
+	pub client_ca: Option<PathBuf>,
+}
+
+/// `[[sources]]`: one source of logs, with its own submitter key and field mapping.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+	/// The source's name as registered on chain (and as records name it).
+	pub name: String,
+	/// The submitter key file (`accesslog keys generate`), mode 0600.
+	pub submitter_key_file: Option<PathBuf>,
+	/// Or an environment variable holding the key's secret URI / seed.
+	pub submitter_key_env: Option<String>,
+	/// Syslog APP-NAME that identifies this source. Default: `name`.
+	pub syslog_app_name: Option<String>,
+	/// Field mapping for a source whose records use other names: canonical field = its field,
+	/// e.g. `citizen_id = "national_id"`. Applies to JSON keys and syslog SD parameters.
+	#[serde(default)]
+	pub mapping: BTreeMap<String, String>,
+	/// Values for canonical fields the source's records lack, e.g. `purpose = "019"`.
+	#[serde(default)]
+	pub defaults: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SourceConfig {
+	/// The APP-NAME of this source's syslog messages.
+	pub fn app_name(&self) -> &str {
+		self.syslog_app_name.as_deref().unwrap_or(&self.name)
+	}
+}
+
+/// `[[clients]]`: an HTTP client and what it may do.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+	/// Name (in logs and metrics).
+	pub name: String,
+	/// SHA-256 of its bearer token, hex (`accesslog-gateway token` prints a token and its hash).
+	pub token_sha256: String,
+	/// The sources it may submit for.
+	#[serde(default)]
+	pub sources: Vec<String>,
+	/// May read the dead-letter store.
+	#[serde(default)]
+	pub admin: bool,
+}
+
+/// `[[pull]]`: a log-export endpoint to poll (see docs/gateway.md for the API it must offer).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullConfig {
+	/// A name for this feed; its cursor is stored under it.
+	pub name: String,
+	/// The source its records belong to.
+	pub source: String,
+	/// `http://host:port/path` of the export endpoint.
+	pub url: String,
+	/// Environment variable holding the bearer token to send, if the exporter wants one.
+	pub token_env: Option<String>,
+	/// Pause when caught up, ms. Default 1,000.
+	#[serde(default = "default_interval")]
+	pub interval_ms: u64,
+	/// Records per request. Default 500.
+	#[serde(default = "default_pull_limit")]
+	pub limit: usize,
+}
+
+fn default_interval() -> u64 {
+	1000
+}
+
+fn default_pull_limit() -> usize {
+	500
+}
+
+/// A configuration problem: where and what.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+	/// The file.
+	pub path: String,
+	/// What is wrong and how to fix it.
+	pub message: String,
+}
+
+impl Config {
+	/// Read and check `path`.
+	pub fn load(path: &Path) -> Result<Config, ConfigError> {
+		let fail = |message: String| ConfigError { path: path.display().to_string(), message };
+		let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+		let config: Config = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
+		config.check().map_err(fail)?;
+		Ok(config)
+	}
+
+	/// Parse and check a configuration given as text (relative paths stay relative).
+	pub fn parse(text: &str) -> Result<Config, String> {
+		let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+		config.check()?;
+		Ok(config)
+	}
+
+	/// Every rule the configuration must satisfy, with the setting named.
+	pub fn check(&self) -> Result<(), String> {
+		if self.nodes.is_empty() {
+			return Err("nodes: give at least one node endpoint (ws://host:9944)".into());
+		}
+		if self.queue.capacity == 0 {
+			return Err("queue.capacity: must be at least 1".into());
+		}
+		let s = &self.submit;
+		if s.batch_size == 0 || s.batch_size > 500 {
+			return Err(format!("submit.batch_size: {} is not in 1..=500", s.batch_size));
+		}
+		if s.inflight == 0 {
+			return Err("submit.inflight: must be at least 1".into());
+		}
+		match (&self.pseudonym.key_file, &self.pseudonym.key_env) {
+			(Some(_), None) | (None, Some(_)) => {},
+			_ => return Err("pseudonym: set exactly one of key_file and key_env".into()),
+		}
+		if self.sources.is_empty() {
+			return Err("sources: configure at least one [[sources]]".into());
+		}
+		let mut names = BTreeSet::new();
+		let mut apps = BTreeSet::new();
+		for src in &self.sources {
+			if !names.insert(src.name.as_str()) {
+				return Err(format!("sources: {:?} is configured twice", src.name));
+			}
+			if !apps.insert(src.app_name()) {
+				return Err(format!(
+					"sources.{}: syslog_app_name {:?} is used by another source",
+					src.name,
+					src.app_name()
+				));
+			}
+			match (&src.submitter_key_file, &src.submitter_key_env) {
+				(Some(_), None) | (None, Some(_)) => {},
+				_ => {
+					return Err(format!(
+						"sources.{}: set exactly one of submitter_key_file and submitter_key_env",
+						src.name
+					))
+				},
+			}
+			for field in src.mapping.keys().chain(src.defaults.keys()) {
+				if !CANONICAL_FIELDS.contains(&field.as_str()) {
+					return Err(format!(
+						"sources.{}: {field:?} is not a record field (one of {})",
+						src.name,
+						CANONICAL_FIELDS.join(", ")
+					));
+				}
+			}
+		}
+		let mut tokens = BTreeSet::new();
+		for c in &self.clients {
+			let hash = c.token_sha256.trim_start_matches("0x");
+			if hash.len() != 64 || !hash.chars().all(|ch| ch.is_ascii_hexdigit()) {
+				return Err(format!(
+					"clients.{}: token_sha256 must be 64 hex digits (sha256 of the token)",
+					c.name
+				));
+			}
+			if !tokens.insert(hash.to_ascii_lowercase()) {
+				return Err(format!("clients.{}: token already used by another client", c.name));
+			}
+			for s in &c.sources {
+				if !names.contains(s.as_str()) {
+					return Err(format!("clients.{}: source {s:?} is not in [[sources]]", c.name));
+				}
+			}
+		}
+		if let Some(http) = &self.http {
+			if http.tls_cert.is_some() != http.tls_key.is_some() {
+				return Err("http: set both tls_cert and tls_key, or neither".into());
+			}
+			if self.clients.is_empty() {
+				return Err(
+					"http: no [[clients]] configured, so no request could authenticate".into()
+				);
+			}
+		}
+		let mut feeds = BTreeSet::new();
+		for p in &self.pull {
+			if !feeds.insert(p.name.as_str()) {
+				return Err(format!("pull: feed {:?} is configured twice", p.name));
+			}
+			if !names.contains(p.source.as_str()) {
+				return Err(format!(
+					"pull.{}: source {:?} is not in [[sources]]",
+					p.name, p.source
+				));
+			}
+			if !p.url.starts_with("http://") {
+				return Err(format!("pull.{}: url must be http://host:port/path", p.name));
+			}
+			if p.limit == 0 {
+				return Err(format!("pull.{}: limit must be at least 1", p.name));
+			}
+		}
+		Ok(())
+	}
+
+	/// Index of the source named `name`.
+	pub fn source_index(&self, name: &str) -> Option<usize> {
+		self.sources.iter().position(|s| s.name == name)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const BASE: &str = r#"
+nodes = ["ws://127.0.0.1:9944"]
+[pseudonym]
+key_env = "K"
+[[sources]]
+name = "a"
+submitter_key_env = "S"
+"#;
+
+	#[test]
+	fn defaults_apply() {
+		let c = Config::parse(BASE).unwrap();
+		assert_eq!(c.queue.capacity, 100_000);
+		assert_eq!(c.submit.batch_size, 500);
+		assert!(c.http.is_none());
+		assert_eq!(c.sources[0].app_name(), "a");
+	}
+
+	#[test]
+	fn mistakes_are_named() {
+		let cases = [
+			(BASE.replace("[\"ws://127.0.0.1:9944\"]", "[]"), "nodes:"),
+			(format!("{BASE}[submit]\nbatch_size = 501\n"), "submit.batch_size: 501"),
+			(format!("{BASE}[[sources]]\nname = \"a\"\nsubmitter_key_env = \"T\"\n"), "twice"),
+			(
+				format!("{BASE}[sources.mapping]\nnational = \"x\"\n"),
+				"\"national\" is not a record field",
+			),
+			(format!("{BASE}[[clients]]\nname = \"c\"\ntoken_sha256 = \"abc\"\n"), "64 hex digits"),
+			(
+				format!(
+					"{BASE}[[clients]]\nname = \"c\"\ntoken_sha256 = \"{}\"\nsources = [\"b\"]\n",
+					"0".repeat(64)
+				),
+				"source \"b\" is not in",
+			),
+			(format!("{BASE}[http]\nlisten = \"127.0.0.1:0\"\n"), "no [[clients]]"),
+			(format!("{BASE}bogus = 1\n"), "unknown field"),
+			(
+				format!("{BASE}[[pull]]\nname = \"p\"\nsource = \"a\"\nurl = \"ftp://x\"\n"),
+				"url must be http",
+			),
+		];
+		for (text, expected) in cases {
+			let e = Config::parse(&text).unwrap_err();
+			assert!(e.contains(expected), "{e:?} should contain {expected:?}");
+		}
+	}
+}

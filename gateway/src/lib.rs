@@ -1,0 +1,251 @@
+//! # accesslog-gateway
+//!
+//! The ingest gateway of the access-log chain. Log producers cannot sign Substrate extrinsics;
+//! they send JSON over HTTP or syslog, or offer an export API. The gateway accepts all three,
+//! and guarantees that every valid record is on chain exactly once:
+//!
+//! 1. **validate** ([`ingest`]): per record, with the client library's rules; rejected records
+//!    get an HTTP 400 naming the field and reason, or (syslog, pull) go to the dead-letter store;
+//! 2. **pseudonymise** with the client library's keyed hash: national and official IDs never
+//!    reach the disk or the chain in clear;
+//! 3. **queue durably** ([`queue`]): fsynced before the producer is acknowledged, bounded (HTTP
+//!    503 + `Retry-After`, syslog stops reading);
+//! 4. **submit** ([`submit`]): `submit_batch` transactions per source, followed to finality,
+//!    failover between nodes, reconciliation with the chain after any doubt.
+//!
+//! Inputs: [`http`] (`POST /v1/logs`, receipts, `/health`, `/metrics`, `/openapi.json`),
+//! [`syslog`] (RFC 5424 over TCP, TLS and UDP), [`pull`] (an export API polled with a cursor).
+//! The binary `accesslog-gateway` is [`Gateway::start`] plus a configuration file
+//! ([`config`]); `accesslog-exporter` is the reference export API.
+
+pub mod config;
+pub mod http;
+pub mod ingest;
+pub mod metrics;
+pub mod pull;
+pub mod queue;
+pub mod submit;
+pub mod syslog;
+pub mod tls;
+
+use accesslog_client::{
+	keys::{from_env, pseudonym_key_from_env, read_key_file, read_pseudonym_key_file},
+	record::RecordError,
+	Submitter,
+};
+use config::Config;
+use ingest::{Accepted, Normaliser};
+use metrics::Metrics;
+use queue::{AppendError, Appended, DeadLetter, NewRecord, Queue};
+use std::{
+	net::SocketAddr,
+	sync::{Arc, Mutex},
+};
+use submit::{Item, Worker, WorkerStatus};
+use tokio::sync::mpsc;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or(0)
+}
+
+/// A start-up failure: what and how to fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(pub String);
+
+/// What every input shares.
+pub struct Shared {
+	/// The configuration.
+	pub config: Config,
+	/// The durable queue.
+	pub queue: Arc<Queue>,
+	/// Metrics.
+	pub metrics: Arc<Metrics>,
+	/// Validation and pseudonymisation.
+	pub normaliser: Normaliser,
+	workers: Vec<mpsc::UnboundedSender<Item>>,
+	/// Each source worker's state.
+	pub status: Vec<Arc<Mutex<WorkerStatus>>>,
+}
+
+impl Shared {
+	/// Durably queue `records` (blocking disk work moved off the async threads) and hand the
+	/// new ones to their workers.
+	pub async fn enqueue(
+		self: &Arc<Self>,
+		records: Vec<Accepted>,
+		all_or_nothing: bool,
+		cursor: Option<(String, String)>,
+	) -> Result<Vec<Appended>, AppendError> {
+		let me = self.clone();
+		let (out, records) = tokio::task::spawn_blocking(move || {
+			let new: Vec<NewRecord> = records
+				.iter()
+				.map(|a| NewRecord {
+					source: me.config.sources[a.source].name.clone(),
+					entry: a.entry.clone(),
+				})
+				.collect();
+			let cursor = cursor.as_ref().map(|(f, c)| (f.as_str(), c.as_str()));
+			(me.queue.append(&new, all_or_nothing, cursor, now_ms()), records)
+		})
+		.await
+		.map_err(|e| AppendError::Queue(queue::QueueError::from_join(e)))?;
+		let out = out?;
+		let now = now_ms();
+		for (a, result) in records.into_iter().zip(&out) {
+			if let Appended::New(id) = result {
+				let _ = self.workers[a.source].send(Item::new(*id, a.entry, now));
+			}
+		}
+		self.metrics.queued.set(self.queue.pending() as i64);
+		Ok(out)
+	}
+
+	/// Keep rejected lines (syslog, pull) with their reasons, and count them.
+	pub async fn dead_letter(
+		self: &Arc<Self>,
+		input: &str,
+		peer: &str,
+		rejected: Vec<(RecordError, String)>,
+	) -> Result<(), queue::QueueError> {
+		if rejected.is_empty() {
+			return Ok(());
+		}
+		let now = now_ms();
+		let letters: Vec<DeadLetter> = rejected
+			.into_iter()
+			.map(|(e, mut line)| {
+				self.metrics.rejected.with_label_values(&[input, e.field]).inc();
+				if line.len() > 64 * 1024 {
+					let mut cut = 64 * 1024;
+					while !line.is_char_boundary(cut) {
+						cut -= 1;
+					}
+					line.truncate(cut);
+				}
+				DeadLetter {
+					id: 0,
+					at: now,
+					input: input.into(),
+					peer: peer.into(),
+					field: e.field.into(),
+					reason: e.reason,
+					line,
+				}
+			})
+			.collect();
+		let n = letters.len() as u64;
+		let queue = self.queue.clone();
+		tokio::task::spawn_blocking(move || queue.dead_letters(letters))
+			.await
+			.map_err(queue::QueueError::from_join)??;
+		self.metrics.dead_letters.with_label_values(&[input]).inc_by(n);
+		Ok(())
+	}
+}
+
+/// Where a started gateway listens.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Addresses {
+	/// HTTP(S) API.
+	pub http: Option<SocketAddr>,
+	/// Syslog over TCP.
+	pub syslog_tcp: Option<SocketAddr>,
+	/// Syslog over TLS.
+	pub syslog_tls: Option<SocketAddr>,
+	/// Syslog over UDP.
+	pub syslog_udp: Option<SocketAddr>,
+}
+
+/// A running gateway.
+pub struct Gateway {
+	/// Shared state.
+	pub shared: Arc<Shared>,
+	/// Bound addresses.
+	pub addresses: Addresses,
+}
+
+impl Gateway {
+	/// Load the keys, open the queue, start a worker per source (records queued before a
+	/// restart are checked against the chain first), bind every configured listener and start
+	/// the pull feeds. Fails with what to fix when a key, the queue or a port is unusable.
+	pub async fn start(config: Config) -> Result<Gateway, StartError> {
+		let key = match (&config.pseudonym.key_file, &config.pseudonym.key_env) {
+			(Some(path), _) => read_pseudonym_key_file(path),
+			(_, Some(var)) => pseudonym_key_from_env(var),
+			_ => unreachable!("checked by Config::check; qed"),
+		}
+		.map_err(|e| StartError(format!("pseudonym key: {e}")))?;
+		let mut submitters = Vec::new();
+		for s in &config.sources {
+			let pair = match (&s.submitter_key_file, &s.submitter_key_env) {
+				(Some(path), _) => read_key_file(path),
+				(_, Some(var)) => from_env(var),
+				_ => unreachable!("checked by Config::check; qed"),
+			}
+			.map_err(|e| StartError(format!("sources.{}: submitter key: {e}", s.name)))?;
+			submitters.push(Arc::new(Submitter::new(pair)));
+		}
+		let queue = Queue::open(&config.queue.dir, config.queue.capacity)
+			.map_err(|e| StartError(e.to_string()))?;
+		let metrics = Arc::new(Metrics::new());
+		metrics.queued.set(queue.pending() as i64);
+		let mut unknown: Vec<Vec<Item>> = vec![Vec::new(); config.sources.len()];
+		for (id, q) in queue.pending_records().map_err(|e| StartError(e.to_string()))? {
+			match config.source_index(&q.source) {
+				Some(i) => unknown[i].push(Item::new(id, q.entry, q.received_at)),
+				None => tracing::warn!(
+					receipt = id,
+					source = %q.source,
+					"a queued record's source is no longer configured; it stays queued"
+				),
+			}
+		}
+		let mut workers = Vec::new();
+		let mut status = Vec::new();
+		for ((s, submitter), unknown) in config.sources.iter().zip(submitters).zip(unknown) {
+			let (tx, rx) = mpsc::unbounded_channel();
+			let st =
+				Arc::new(Mutex::new(WorkerStatus { source: s.name.clone(), ..Default::default() }));
+			let worker = Worker {
+				source: s.name.clone(),
+				endpoints: config.nodes.clone(),
+				submitter,
+				queue: queue.clone(),
+				metrics: metrics.clone(),
+				config: config.submit.clone(),
+				status: st.clone(),
+			};
+			tokio::spawn(worker.run(rx, unknown));
+			workers.push(tx);
+			status.push(st);
+		}
+		let normaliser = Normaliser::new(config.clone(), key);
+		let shared = Arc::new(Shared { config, queue, metrics, normaliser, workers, status });
+		let mut addresses = Addresses::default();
+		if let Some(http) = shared.config.http.clone() {
+			addresses.http = Some(http::serve(shared.clone(), &http).await?);
+		}
+		let sys = shared.config.syslog.clone();
+		if let Some(addr) = sys.tcp {
+			addresses.syslog_tcp = Some(syslog::serve_tcp(shared.clone(), addr, None).await?);
+		}
+		if let Some(t) = &sys.tls {
+			let acceptor = tls::acceptor(&t.cert, &t.key, t.client_ca.as_deref())?;
+			addresses.syslog_tls =
+				Some(syslog::serve_tcp(shared.clone(), t.listen, Some(acceptor)).await?);
+		}
+		if let Some(addr) = sys.udp {
+			addresses.syslog_udp = Some(syslog::serve_udp(shared.clone(), addr).await?);
+		}
+		for feed in shared.config.pull.clone() {
+			tokio::spawn(pull::run(shared.clone(), feed));
+		}
+		Ok(Gateway { shared, addresses })
+	}
+}

@@ -1,0 +1,487 @@
+//! One submission worker per source: batches queued records into `submit_batch` transactions,
+//! follows them to finality, fails over between nodes, and reconciles with the chain whenever
+//! it cannot know what happened (a restart, a lost connection, a failed transaction).
+//!
+//! Exactly once: a record leaves the queue only when a finalized block holds it (seen in the
+//! transaction's own events, or found by `(source, sequence)` at the finalized head). A record
+//! whose fate is unknown is never resubmitted before the chain has been asked; if it is
+//! resubmitted anyway while an earlier copy is still in the pool, the pallet's `(source,
+//! sequence)` rule refuses the second copy and the next reconciliation finds the first.
+
+use crate::{
+	config::SubmitConfig,
+	metrics::Metrics,
+	now_ms,
+	queue::{Queue, State},
+};
+use accesslog_client::{
+	query::Query, rpc_types::hex, runtime, Client, Landed, Progress, Receipt, RecordInput,
+	Submitter,
+};
+use std::{
+	collections::{BTreeMap, HashMap},
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+use subxt::transactions::TransactionStatus;
+use tokio::sync::mpsc;
+
+/// A queued record handed to its source's worker.
+#[derive(Clone, Debug)]
+pub struct Item {
+	/// Receipt id.
+	pub id: u64,
+	/// The entry (source id 0 until submitted).
+	pub entry: RecordInput,
+	/// Accepted at, ms since the epoch.
+	pub received_at: u64,
+	/// When the worker got it.
+	pub arrived: Instant,
+}
+
+impl Item {
+	/// An item that arrived now.
+	pub fn new(id: u64, entry: RecordInput, received_at: u64) -> Item {
+		Item { id, entry, received_at, arrived: Instant::now() }
+	}
+}
+
+/// What a worker reports for `/health`.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct WorkerStatus {
+	/// Source name.
+	pub source: String,
+	/// Source id on chain, once known.
+	pub source_id: Option<u32>,
+	/// The node endpoint in use, if connected.
+	pub endpoint: Option<String>,
+	/// The last error, if the last attempt failed.
+	pub last_error: Option<String>,
+	/// Records waiting to be sent.
+	pub ready: usize,
+	/// Records in transactions in flight.
+	pub in_flight: usize,
+	/// Records whose fate is being checked against the chain.
+	pub checking: usize,
+}
+
+enum Event {
+	InBlock { batch: u64, block: String, entry_ids: Vec<u64> },
+	Finalized { batch: u64, block: String, entry_ids: Vec<u64> },
+	Failed { batch: u64, error: String, transport: bool },
+}
+
+/// The worker of one source.
+pub struct Worker {
+	/// Source name.
+	pub source: String,
+	/// Node endpoints.
+	pub endpoints: Vec<String>,
+	/// The source's submitter key.
+	pub submitter: Arc<Submitter>,
+	/// The queue.
+	pub queue: Arc<Queue>,
+	/// Metrics.
+	pub metrics: Arc<Metrics>,
+	/// Batching settings.
+	pub config: SubmitConfig,
+	/// Where `/health` reads the worker's state.
+	pub status: Arc<Mutex<WorkerStatus>>,
+}
+
+struct Conn {
+	client: Client,
+	source_id: u32,
+}
+
+impl Worker {
+	/// Run until `incoming` closes. `unknown` are records queued before a restart: their fate
+	/// is checked against the chain first.
+	pub async fn run(self, mut incoming: mpsc::UnboundedReceiver<Item>, unknown: Vec<Item>) {
+		let mut ready: BTreeMap<u64, Item> = BTreeMap::new();
+		let mut limbo: Vec<Item> = unknown;
+		let mut inflight: HashMap<u64, Vec<Item>> = HashMap::new();
+		let mut conn: Option<Conn> = None;
+		let mut last_client: Option<Client> = None;
+		let mut backoff = Duration::from_millis(250);
+		let max_backoff = Duration::from_millis(self.config.max_backoff_ms.max(250));
+		let mut retry_at = Instant::now();
+		let mut next_batch = 0u64;
+		let (events_tx, mut events) = mpsc::unbounded_channel();
+		let delay = Duration::from_millis(self.config.batch_delay_ms);
+		let tick = delay.clamp(Duration::from_millis(20), Duration::from_millis(250));
+		loop {
+			let now = Instant::now();
+			if conn.is_none() && now >= retry_at {
+				match self.connect(last_client.take()).await {
+					Ok(c) => {
+						self.set_status(|s| {
+							s.endpoint = Some(c.client.endpoint().to_string());
+							s.source_id = Some(c.source_id);
+							s.last_error = None;
+						});
+						tracing::info!(source = %self.source, endpoint = %c.client.endpoint(), "connected");
+						conn = Some(c);
+					},
+					Err((client, e)) => {
+						last_client = client;
+						self.failed(&e, &mut backoff, max_backoff, &mut retry_at);
+					},
+				}
+			}
+			if let Some(c) = conn.as_ref().filter(|_| Instant::now() >= retry_at) {
+				let mut broken = None;
+				if !limbo.is_empty() {
+					match self.reconcile(c, &mut limbo, &mut ready).await {
+						Ok(()) => backoff = Duration::from_millis(250),
+						Err(e) => broken = Some(e),
+					}
+				}
+				while broken.is_none() && inflight.len() < self.config.inflight {
+					let due = ready.len() >= self.config.batch_size
+						|| ready.values().next().is_some_and(|i| i.arrived.elapsed() >= delay);
+					if !due {
+						break;
+					}
+					let ids: Vec<u64> =
+						ready.keys().take(self.config.batch_size).copied().collect();
+					let batch: Vec<Item> =
+						ids.iter().map(|id| ready.remove(id).expect("key listed; qed")).collect();
+					match self.send(c, &batch).await {
+						Ok(progress) => {
+							next_batch += 1;
+							self.metrics.submitted.inc_by(batch.len() as u64);
+							inflight.insert(next_batch, batch);
+							let timeout = Duration::from_secs(self.config.inclusion_timeout_secs);
+							tokio::spawn(follow(
+								progress,
+								next_batch,
+								events_tx.clone(),
+								timeout,
+								self.submitter.clone(),
+							));
+						},
+						Err(e) => {
+							// It may or may not have reached the pool: ask the chain first.
+							limbo.extend(batch);
+							broken = Some(e);
+						},
+					}
+				}
+				if let Some(e) = broken {
+					self.failed(&e, &mut backoff, max_backoff, &mut retry_at);
+					last_client = conn.take().map(|c| c.client);
+				}
+			}
+			self.set_status(|s| {
+				s.ready = ready.len();
+				s.in_flight = inflight.values().map(Vec::len).sum();
+				s.checking = limbo.len();
+				if conn.is_none() {
+					s.endpoint = None;
+				}
+			});
+			tokio::select! {
+				item = incoming.recv() => match item {
+					Some(item) => { ready.insert(item.id, item); },
+					None => return,
+				},
+				Some(event) = events.recv() => {
+					if let Err(e) = self.on_event(event, &mut inflight, &mut limbo) {
+						tracing::error!(source = %self.source, "cannot record progress: {e}");
+					}
+				},
+				_ = tokio::time::sleep(tick) => {},
+			}
+		}
+	}
+
+	fn set_status(&self, f: impl FnOnce(&mut WorkerStatus)) {
+		f(&mut self.status.lock().expect("not poisoned; qed"))
+	}
+
+	fn failed(&self, e: &str, backoff: &mut Duration, max: Duration, retry_at: &mut Instant) {
+		self.metrics.failures.inc();
+		tracing::warn!(source = %self.source, "{e}; retrying in {:?}", *backoff);
+		self.set_status(|s| s.last_error = Some(e.to_string()));
+		*retry_at = Instant::now() + *backoff;
+		*backoff = (*backoff * 2).min(max);
+	}
+
+	/// Connect (failing over from `previous`) and find the source id the key writes for.
+	async fn connect(&self, previous: Option<Client>) -> Result<Conn, (Option<Client>, String)> {
+		let client = match previous {
+			Some(mut c) => match c.failover().await {
+				Ok(()) => c,
+				Err(e) => return Err((Some(c), e.to_string())),
+			},
+			None => Client::connect(&self.endpoints).await.map_err(|e| (None, e.to_string()))?,
+		};
+		let account = self.submitter.account_id().to_string();
+		let found = async {
+			let rpc = client.query();
+			let me = rpc.submitters().await?.into_iter().find(|s| s.account == account);
+			let sources = rpc.sources().await?;
+			Ok::<_, accesslog_client::Error>((me, sources))
+		}
+		.await;
+		let (me, sources) = match found {
+			Ok(x) => x,
+			Err(e) => return Err((Some(client), e.to_string())),
+		};
+		let source = match me {
+			Some(me) if me.active => sources.into_iter().find(|s| s.id == me.source),
+			Some(_) => {
+				return Err((
+					Some(client),
+					format!("submitter {account} was revoked; ask the council to authorize a key"),
+				))
+			},
+			None => {
+				return Err((
+					Some(client),
+					format!(
+						"{account} is not an authorized submitter; ask the council to authorize it \
+						 for source {:?}",
+						self.source
+					),
+				))
+			},
+		};
+		match source {
+			Some(s) if s.name == self.source => Ok(Conn { client, source_id: s.id }),
+			Some(s) => Err((
+				Some(client),
+				format!(
+					"the key of source {:?} is authorized for source {} ({:?}); fix the \
+					 gateway's [[sources]] or the authorization",
+					self.source, s.id, s.name
+				),
+			)),
+			None => Err((Some(client), "the submitter's source does not exist".into())),
+		}
+	}
+
+	async fn send(&self, c: &Conn, batch: &[Item]) -> Result<Progress, String> {
+		let entries: Vec<RecordInput> =
+			batch.iter().map(|i| RecordInput { source: c.source_id, ..i.entry.clone() }).collect();
+		let tx = runtime::tx().access_log().submit_batch(entries);
+		c.client.submit_and_watch(&self.submitter, &tx).await.map_err(|e| e.to_string())
+	}
+
+	fn on_event(
+		&self,
+		event: Event,
+		inflight: &mut HashMap<u64, Vec<Item>>,
+		limbo: &mut Vec<Item>,
+	) -> Result<(), crate::queue::QueueError> {
+		match event {
+			Event::InBlock { batch, block, entry_ids } => {
+				let Some(items) = inflight.get(&batch) else { return Ok(()) };
+				if entry_ids.len() != items.len() {
+					return Ok(());
+				}
+				self.metrics.in_block.inc_by(items.len() as u64);
+				let updates: Vec<_> = items
+					.iter()
+					.zip(entry_ids)
+					.map(|(i, e)| (i.id, State::InBlock, Some(e), Some(block.clone()), None))
+					.collect();
+				self.queue.update(&updates)
+			},
+			Event::Finalized { batch, block, entry_ids } => {
+				let Some(items) = inflight.remove(&batch) else { return Ok(()) };
+				if entry_ids.len() != items.len() {
+					limbo.extend(items);
+					return Ok(());
+				}
+				let updates: Vec<_> = items
+					.iter()
+					.zip(entry_ids)
+					.map(|(i, e)| (i.id, State::Finalized, Some(e), Some(block.clone()), None))
+					.collect();
+				self.queue.update(&updates)?;
+				self.finalized(&items);
+				Ok(())
+			},
+			Event::Failed { batch, error, transport } => {
+				let Some(items) = inflight.remove(&batch) else { return Ok(()) };
+				self.metrics.failures.inc();
+				tracing::warn!(
+					source = %self.source,
+					records = items.len(),
+					"transaction failed ({error}); checking the chain before resubmitting"
+				);
+				let _ = transport;
+				limbo.extend(items);
+				Ok(())
+			},
+		}
+	}
+
+	fn finalized(&self, items: &[Item]) {
+		let now = now_ms();
+		self.metrics.finalized.inc_by(items.len() as u64);
+		for i in items {
+			self.metrics
+				.finality_seconds
+				.observe(now.saturating_sub(i.received_at) as f64 / 1000.0);
+		}
+		self.metrics.queued.set(self.queue.pending() as i64);
+	}
+
+	/// Settle the records whose fate is unknown: finalized on chain (done), in a block not yet
+	/// final (checked again later), held with other content (conflict), or absent (resubmit).
+	async fn reconcile(
+		&self,
+		c: &Conn,
+		limbo: &mut Vec<Item>,
+		ready: &mut BTreeMap<u64, Item>,
+	) -> Result<(), String> {
+		let finalized: subxt::utils::H256 = c
+			.client
+			.rpc()
+			.request("chain_getFinalizedHead", subxt_rpcs::rpc_params![])
+			.await
+			.map_err(|e| e.to_string())?;
+		let at_final = self.stored(c, limbo, Some(hex(finalized.as_bytes()))).await?;
+		let at_best = self.stored(c, limbo, None).await?;
+		let mut hashes: HashMap<u64, String> = HashMap::new();
+		let mut updates = Vec::new();
+		let mut done = Vec::new();
+		let mut still = Vec::new();
+		for item in limbo.drain(..) {
+			let ours = hex(&item.entry.record_hash);
+			if let Some(e) = at_final.get(&item.entry.seq) {
+				if e.record_hash == ours {
+					let block = match hashes.get(&e.block) {
+						Some(h) => h.clone(),
+						None => {
+							let h: subxt::utils::H256 = c
+								.client
+								.rpc()
+								.request("chain_getBlockHash", subxt_rpcs::rpc_params![e.block])
+								.await
+								.map_err(|e| e.to_string())?;
+							let h = hex(h.as_bytes());
+							hashes.insert(e.block, h.clone());
+							h
+						},
+					};
+					updates.push((item.id, State::Finalized, Some(e.id), Some(block), None));
+					done.push(item);
+				} else {
+					self.metrics.conflicts.inc();
+					tracing::error!(
+						source = %self.source, seq = item.entry.seq, entry = e.id,
+						"the chain holds this sequence number with other content; not stored"
+					);
+					let error = format!(
+						"sequence {} is on chain as entry {} with another record hash; the \
+						 source reused a sequence number",
+						item.entry.seq, e.id
+					);
+					updates.push((item.id, State::Conflict, Some(e.id), None, Some(error)));
+				}
+			} else if at_best.contains_key(&item.entry.seq) {
+				still.push(item);
+			} else {
+				ready.insert(
+					item.id,
+					Item { arrived: Instant::now() - Duration::from_secs(3600), ..item },
+				);
+			}
+		}
+		self.queue.update(&updates).map_err(|e| e.to_string())?;
+		self.finalized(&done);
+		*limbo = still;
+		Ok(())
+	}
+
+	/// The chain's entries of this source with the sequence numbers of `items`, at `at` (the
+	/// best block when `None`), queried in runs of nearby sequence numbers.
+	async fn stored(
+		&self,
+		c: &Conn,
+		items: &[Item],
+		at: Option<String>,
+	) -> Result<HashMap<u64, accesslog_client::rpc_types::EntryJson>, String> {
+		let mut seqs: Vec<u64> = items.iter().map(|i| i.entry.seq).collect();
+		seqs.sort_unstable();
+		seqs.dedup();
+		let mut runs: Vec<(u64, u64)> = Vec::new();
+		for s in seqs {
+			match runs.last_mut() {
+				Some((_, to)) if s <= *to + 1000 => *to = s,
+				_ => runs.push((s, s)),
+			}
+		}
+		let mut out = HashMap::new();
+		for (from, to) in runs {
+			let rpc = match &at {
+				Some(h) => c.client.query().at(h.clone()),
+				None => c.client.query(),
+			};
+			let query = Query::Sequence { source: c.source_id, from, to };
+			for e in rpc.all(&query).await.map_err(|e| e.to_string())? {
+				out.insert(e.seq, e);
+			}
+		}
+		Ok(out)
+	}
+}
+
+/// Follow one transaction: report it in a block (with its entry ids), finalized, or failed.
+async fn follow(
+	mut progress: Progress,
+	batch: u64,
+	events: mpsc::UnboundedSender<Event>,
+	inclusion_timeout: Duration,
+	submitter: Arc<Submitter>,
+) {
+	let deadline = tokio::time::Instant::now() + inclusion_timeout;
+	let mut included = false;
+	let failed = |error: String, transport: bool| Event::Failed { batch, error, transport };
+	let event = loop {
+		let next = if included {
+			progress.next().await
+		} else {
+			match tokio::time::timeout_at(deadline, progress.next()).await {
+				Ok(next) => next,
+				Err(_) => {
+					break failed(format!("not in a block within {inclusion_timeout:?}"), false)
+				},
+			}
+		};
+		match next {
+			None => break failed("the node closed the status stream".into(), true),
+			Some(Err(e)) => break failed(e.to_string(), true),
+			Some(Ok(TransactionStatus::InBestBlock(tx))) => {
+				let block = hex(tx.block_hash().as_bytes());
+				match Landed::from(tx).await.and_then(Receipt::from_landed) {
+					Ok(r) => {
+						included = true;
+						let _ =
+							events.send(Event::InBlock { batch, block, entry_ids: r.entry_ids });
+					},
+					Err(e) => break failed(e.to_string(), false),
+				}
+			},
+			Some(Ok(TransactionStatus::InFinalizedBlock(tx))) => {
+				let block = hex(tx.block_hash().as_bytes());
+				match Landed::from(tx).await.and_then(Receipt::from_landed) {
+					Ok(r) => break Event::Finalized { batch, block, entry_ids: r.entry_ids },
+					Err(e) => break failed(e.to_string(), false),
+				}
+			},
+			Some(Ok(TransactionStatus::Invalid { message }))
+			| Some(Ok(TransactionStatus::Dropped { message }))
+			| Some(Ok(TransactionStatus::Error { message })) => {
+				submitter.reset_nonce().await;
+				break failed(message, false);
+			},
+			Some(Ok(_)) => continue,
+		}
+	};
+	let _ = events.send(event);
+}
