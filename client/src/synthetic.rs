@@ -365,6 +365,57 @@ pub fn bad_cases(seed: u64) -> Vec<BadCase> {
 	cases
 }
 
+/// The hostile cases of [`bad_cases`] as RFC 5424 syslog lines, the fields as structured data
+/// like [`GenRecord::to_syslog_line`] writes them; the good record's sequence number becomes
+/// `seq`. Lines that are not JSON objects are sent as they are (they are not syslog either);
+/// the duplicate-key case becomes a repeated SD parameter.
+pub fn bad_syslog_cases(seed: u64, seq: u64) -> Vec<BadCase> {
+	use serde_json::Value;
+	fn esc(v: &str) -> String {
+		v.replace('\\', "\\\\").replace('"', "\\\"").replace(']', "\\]")
+	}
+	let to_syslog = |mut o: serde_json::Map<String, Value>| {
+		if o.get("seq") == Some(&Value::from(1)) {
+			o.insert("seq".into(), Value::from(seq));
+		}
+		let text = |v: Option<Value>| match v {
+			Some(Value::String(s)) if !s.is_empty() => s,
+			Some(Value::String(_)) | None => "-".to_string(),
+			Some(other) => other.to_string(),
+		};
+		let ts = text(o.remove("ts"));
+		let app = text(o.remove("source"));
+		let method = text(o.remove("method"));
+		let api = text(o.remove("api"));
+		let params: Vec<String> = o
+			.into_iter()
+			.map(|(k, v)| {
+				let v = match v {
+					Value::String(s) => s,
+					other => other.to_string(),
+				};
+				format!("{k}=\"{}\"", esc(&v))
+			})
+			.collect();
+		format!(
+			"<134>1 {ts} api-gw-01 {app} - ACCESS [access@32473 {}] {method} {api}",
+			params.join(" ")
+		)
+	};
+	bad_cases(seed)
+		.into_iter()
+		.map(|case| {
+			let line = match serde_json::from_str::<Value>(&case.line) {
+				Ok(Value::Object(o)) if case.reason.starts_with("duplicate key") => to_syslog(o)
+					.replacen("[access@32473 ", "[access@32473 citizen_id=\"A123456789\" ", 1),
+				Ok(Value::Object(o)) => to_syslog(o),
+				_ => case.line.clone(),
+			};
+			BadCase { line, ..case }
+		})
+		.collect()
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -437,6 +437,15 @@ submitter_key_env = "S"
 	}
 
 	#[test]
+	fn the_example_configuration_is_valid() {
+		let c = Config::parse(include_str!("../../deploy/gateway.example.toml")).unwrap();
+		assert_eq!(c.sources.len(), 2);
+		assert_eq!(c.sources[1].app_name(), "land-gw");
+		assert_eq!(c.sources[1].mapping["citizen_id"], "national_id");
+		assert_eq!(c.pull[0].source, "kcg-land-api");
+	}
+
+	#[test]
 	fn mistakes_are_named() {
 		let cases = [
 			(BASE.replace("[\"ws://127.0.0.1:9944\"]", "[]"), "nodes:"),

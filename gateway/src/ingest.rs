@@ -358,6 +358,15 @@ mod tests {
 	}
 
 	#[test]
+	fn every_bad_case_gets_its_outcome_as_syslog() {
+		let n = normaliser("");
+		for case in accesslog_client::synthetic::bad_syslog_cases(42, 2) {
+			let got = n.syslog(&case.line, &[0], NOW);
+			assert_eq!(got.is_ok(), case.expect == Expect::Accept, "{}: {got:?}", case.reason);
+		}
+	}
+
+	#[test]
 	fn mapping_onboards_another_format() {
 		let n = normaliser(
 			"[sources.mapping]\ncitizen_id = \"national_id\"\nuser_id = \"officer\"\n\

@@ -17,7 +17,7 @@ use crate::{
 };
 use accesslog_client::record::RecordError;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty, Full, Limited};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::{
 	body::Incoming, header, server::conn::http1, service::service_fn, Request, Response,
 	StatusCode, Uri,
@@ -55,30 +55,38 @@ fn encode(s: &str) -> String {
 		.collect()
 }
 
-/// `GET url` (http only) with an optional bearer token; the status and at most 64 MiB of body.
-pub async fn http_get(url: &str, token: Option<&str>) -> Result<(StatusCode, Bytes), String> {
+/// One HTTP/1.1 request (http only, a new connection each time): the status, the headers and
+/// at most 64 MiB of body. Used by the pull input, the tests and the load tool.
+pub async fn http_request(
+	method: hyper::Method,
+	url: &str,
+	headers: &[(&str, &str)],
+	body: Bytes,
+) -> Result<(StatusCode, hyper::HeaderMap, Bytes), String> {
 	let uri: Uri = url.parse().map_err(|e| format!("{url}: {e}"))?;
 	let host = uri.host().ok_or_else(|| format!("{url}: no host"))?;
 	let port = uri.port_u16().unwrap_or(80);
 	let stream = TcpStream::connect((host, port)).await.map_err(|e| format!("{url}: {e}"))?;
+	let _ = stream.set_nodelay(true);
 	let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
 		.await
 		.map_err(|e| format!("{url}: {e}"))?;
 	tokio::spawn(conn);
 	let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-	let mut req = Request::get(path).header(header::HOST, format!("{host}:{port}"));
-	if let Some(t) = token {
-		req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+	let mut req =
+		Request::builder().method(method).uri(path).header(header::HOST, format!("{host}:{port}"));
+	for (k, v) in headers {
+		req = req.header(*k, *v);
 	}
-	let req = req.body(Empty::<Bytes>::new()).map_err(|e| e.to_string())?;
+	let req = req.body(Full::new(body)).map_err(|e| e.to_string())?;
 	let resp = sender.send_request(req).await.map_err(|e| format!("{url}: {e}"))?;
-	let status = resp.status();
-	let body = Limited::new(resp.into_body(), 64 << 20)
+	let (parts, body) = resp.into_parts();
+	let body = Limited::new(body, 64 << 20)
 		.collect()
 		.await
 		.map_err(|e| format!("{url}: reading the body: {e}"))?
 		.to_bytes();
-	Ok((status, body))
+	Ok((parts.status, parts.headers, body))
 }
 
 /// Poll one feed forever.
@@ -100,10 +108,13 @@ pub async fn run(shared: Arc<Shared>, feed: PullConfig) {
 		if let Some(c) = &cursor {
 			url.push_str(&format!("&after={}", encode(c)));
 		}
-		let page = match http_get(&url, token.as_deref()).await {
-			Ok((StatusCode::OK, body)) => serde_json::from_slice::<Page>(&body)
+		let auth = token.as_ref().map(|t| format!("Bearer {t}"));
+		let headers: Vec<(&str, &str)> =
+			auth.as_deref().map(|a| vec![("authorization", a)]).unwrap_or_default();
+		let page = match http_request(hyper::Method::GET, &url, &headers, Bytes::new()).await {
+			Ok((StatusCode::OK, _, body)) => serde_json::from_slice::<Page>(&body)
 				.map_err(|e| format!("{url}: not an export page ({e})")),
-			Ok((status, body)) => Err(format!(
+			Ok((status, _, body)) => Err(format!(
 				"{url}: HTTP {status}: {}",
 				String::from_utf8_lossy(&body[..body.len().min(200)])
 			)),
