@@ -11,7 +11,7 @@
 //! [submit]
 //! batch_size = 500                     # records per submit_batch transaction (1..=500)
 //! batch_delay_ms = 200                 # how long a partial batch waits for more records
-//! inflight = 4                         # transactions in flight per source
+//! inflight = 4                         # transactions per source not yet in a block
 //!
 //! [pseudonym]
 //! key_file = "/etc/accesslog/pseudonym-key.json"   # {"key_id": N, "secret": "0x…"}
@@ -116,7 +116,8 @@ pub struct SubmitConfig {
 	pub batch_size: usize,
 	/// How long a partial batch waits for more records, ms. Default 200.
 	pub batch_delay_ms: u64,
-	/// Transactions in flight per source. Default 4.
+	/// Transactions per source sent and not yet in a block (those waiting only for finality do
+	/// not count). Default 4.
 	pub inflight: usize,
 	/// Longest wait between retries after failures, ms. Default 30,000.
 	pub max_backoff_ms: u64,

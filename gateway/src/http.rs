@@ -291,6 +291,17 @@ impl Api {
 		if !errors.is_empty() {
 			return self.rejected(errors);
 		}
+		let capacity = shared.queue.capacity();
+		if accepted.len() > capacity {
+			return error(
+				StatusCode::PAYLOAD_TOO_LARGE,
+				format!(
+					"{} records in one request, but the queue holds at most {capacity}: send \
+					 smaller batches",
+					accepted.len()
+				),
+			);
+		}
 		let seqs: Vec<u64> = accepted.iter().map(|a| a.seq).collect();
 		let appended = match shared.enqueue(accepted, true, None).await {
 			Ok(a) => a,

@@ -106,6 +106,54 @@ impl Shared {
 		Ok(out)
 	}
 
+	/// Queue records of an input that cannot be answered (syslog, pull): in chunks that fit the
+	/// queue, each waiting until there is room (the caller reads no more input meanwhile: that is
+	/// the back-pressure). `cursor` is stored with the last chunk. Returns the records refused as
+	/// conflicts (their sequence number was accepted before with other content), with the line.
+	pub async fn enqueue_waiting(
+		self: &Arc<Self>,
+		input: &str,
+		mut accepted: Vec<(Accepted, String)>,
+		cursor: Option<(String, String)>,
+	) -> Result<Vec<(RecordError, String)>, queue::QueueError> {
+		let chunk = self.queue.capacity().clamp(1, 500);
+		let mut conflicts = Vec::new();
+		if self.queue.pending() + accepted.len() > self.queue.capacity() {
+			self.metrics.backpressure.with_label_values(&[input]).inc();
+		}
+		loop {
+			let take = accepted.len().min(chunk);
+			let last = take == accepted.len();
+			let part: Vec<(Accepted, String)> = accepted.drain(..take).collect();
+			let cursor = if last { cursor.clone() } else { None };
+			loop {
+				self.queue.wait_for_room(part.len()).await;
+				let records = part.iter().map(|(a, _)| a.clone()).collect();
+				match self.enqueue(records, false, cursor.clone()).await {
+					Ok(out) => {
+						for ((a, line), result) in part.into_iter().zip(out) {
+							if let Appended::Conflict(id) = result {
+								let reason = format!(
+									"sequence {} was already accepted as receipt {id} with \
+									 other content",
+									a.seq
+								);
+								conflicts.push((RecordError { field: "seq", reason }, line));
+							}
+						}
+						break;
+					},
+					Err(AppendError::Full { .. }) => continue,
+					Err(AppendError::Conflicts(_)) => unreachable!("partial appends; qed"),
+					Err(AppendError::Queue(e)) => return Err(e),
+				}
+			}
+			if last {
+				return Ok(conflicts);
+			}
+		}
+	}
+
 	/// Keep rejected lines (syslog, pull) with their reasons, and count them.
 	pub async fn dead_letter(
 		self: &Arc<Self>,

@@ -12,9 +12,7 @@
 //! page's records, so after a crash the gateway asks again from the last page it kept; a page
 //! fetched twice dedupes on `(source, sequence)`.
 
-use crate::{
-	config::PullConfig, ingest::Accepted, now_ms, queue::AppendError, queue::Appended, Shared,
-};
+use crate::{config::PullConfig, ingest::Accepted, now_ms, Shared};
 use accesslog_client::record::RecordError;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -152,32 +150,16 @@ pub async fn run(shared: Arc<Shared>, feed: PullConfig) {
 			tokio::time::sleep(backoff).await;
 			continue;
 		}
-		loop {
-			shared.queue.wait_for_room(accepted.len()).await;
-			let records: Vec<Accepted> = accepted.iter().map(|(a, _)| a.clone()).collect();
-			match shared.enqueue(records, false, Some((feed.name.clone(), next.clone()))).await {
-				Ok(out) => {
-					for ((a, line), r) in accepted.drain(..).zip(out) {
-						if let Appended::Conflict(id) = r {
-							let reason = format!(
-								"sequence {} was already accepted as receipt {id} with other \
-								 content",
-								a.seq
-							);
-							dead.push((RecordError { field: "seq", reason }, line));
-						}
-					}
-					break;
-				},
-				Err(AppendError::Full { .. }) => {
-					shared.metrics.backpressure.with_label_values(&["pull"]).inc();
-					continue;
-				},
-				Err(e) => {
-					tracing::error!(feed = %feed.name, "{e}");
-					tokio::time::sleep(backoff).await;
-				},
-			}
+		match shared
+			.enqueue_waiting("pull", accepted, Some((feed.name.clone(), next.clone())))
+			.await
+		{
+			Ok(conflicts) => dead = conflicts,
+			Err(e) => {
+				tracing::error!(feed = %feed.name, "{e}; retrying the page");
+				tokio::time::sleep(backoff).await;
+				continue;
+			},
 		}
 		if let Err(e) = shared.dead_letter(&input, &feed.url, dead).await {
 			tracing::error!(feed = %feed.name, "{e}");

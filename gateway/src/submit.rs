@@ -65,6 +65,12 @@ pub struct WorkerStatus {
 	pub checking: usize,
 }
 
+/// A transaction in flight: its records, and whether a block holds it yet.
+struct Flight {
+	items: Vec<Item>,
+	included: bool,
+}
+
 enum Event {
 	InBlock { batch: u64, block: String, entry_ids: Vec<u64> },
 	Finalized { batch: u64, block: String, entry_ids: Vec<u64> },
@@ -100,7 +106,7 @@ impl Worker {
 	pub async fn run(self, mut incoming: mpsc::UnboundedReceiver<Item>, unknown: Vec<Item>) {
 		let mut ready: BTreeMap<u64, Item> = BTreeMap::new();
 		let mut limbo: Vec<Item> = unknown;
-		let mut inflight: HashMap<u64, Vec<Item>> = HashMap::new();
+		let mut inflight: HashMap<u64, Flight> = HashMap::new();
 		let mut conn: Option<Conn> = None;
 		let mut last_client: Option<Client> = None;
 		let mut backoff = Duration::from_millis(250);
@@ -137,7 +143,11 @@ impl Worker {
 						Err(e) => broken = Some(e),
 					}
 				}
-				while broken.is_none() && inflight.len() < self.config.inflight {
+				// `inflight` bounds the transactions not yet in a block; those waiting only for
+				// finality do not hold a slot.
+				while broken.is_none()
+					&& inflight.values().filter(|f| !f.included).count() < self.config.inflight
+				{
 					let due = ready.len() >= self.config.batch_size
 						|| ready.values().next().is_some_and(|i| i.arrived.elapsed() >= delay);
 					if !due {
@@ -151,7 +161,7 @@ impl Worker {
 						Ok(progress) => {
 							next_batch += 1;
 							self.metrics.submitted.inc_by(batch.len() as u64);
-							inflight.insert(next_batch, batch);
+							inflight.insert(next_batch, Flight { items: batch, included: false });
 							let timeout = Duration::from_secs(self.config.inclusion_timeout_secs);
 							tokio::spawn(follow(
 								progress,
@@ -175,7 +185,7 @@ impl Worker {
 			}
 			self.set_status(|s| {
 				s.ready = ready.len();
-				s.in_flight = inflight.values().map(Vec::len).sum();
+				s.in_flight = inflight.values().map(|f| f.items.len()).sum();
 				s.checking = limbo.len();
 				if conn.is_none() {
 					s.endpoint = None;
@@ -272,12 +282,14 @@ impl Worker {
 	fn on_event(
 		&self,
 		event: Event,
-		inflight: &mut HashMap<u64, Vec<Item>>,
+		inflight: &mut HashMap<u64, Flight>,
 		limbo: &mut Vec<Item>,
 	) -> Result<(), crate::queue::QueueError> {
 		match event {
 			Event::InBlock { batch, block, entry_ids } => {
-				let Some(items) = inflight.get(&batch) else { return Ok(()) };
+				let Some(flight) = inflight.get_mut(&batch) else { return Ok(()) };
+				flight.included = true;
+				let items = &flight.items;
 				if entry_ids.len() != items.len() {
 					return Ok(());
 				}
@@ -290,7 +302,7 @@ impl Worker {
 				self.queue.update(&updates)
 			},
 			Event::Finalized { batch, block, entry_ids } => {
-				let Some(items) = inflight.remove(&batch) else { return Ok(()) };
+				let Some(Flight { items, .. }) = inflight.remove(&batch) else { return Ok(()) };
 				if entry_ids.len() != items.len() {
 					limbo.extend(items);
 					return Ok(());
@@ -305,7 +317,7 @@ impl Worker {
 				Ok(())
 			},
 			Event::Failed { batch, error, transport } => {
-				let Some(items) = inflight.remove(&batch) else { return Ok(()) };
+				let Some(Flight { items, .. }) = inflight.remove(&batch) else { return Ok(()) };
 				self.metrics.failures.inc();
 				tracing::warn!(
 					source = %self.source,

@@ -8,7 +8,7 @@
 //! the sender's TCP window fills and it slows down. Memory per connection is bounded by
 //! `max_message_bytes` and a batch of 500 messages.
 
-use crate::{ingest::Accepted, now_ms, queue::AppendError, queue::Appended, Shared, StartError};
+use crate::{ingest::Accepted, now_ms, Shared, StartError};
 use accesslog_client::record::RecordError;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{
@@ -246,41 +246,13 @@ async fn process(
 		}
 	}
 	let io = |e: crate::queue::QueueError| std::io::Error::other(e.to_string());
-	if !accepted.is_empty() {
-		if shared.queue.pending() + accepted.len() > shared.queue.capacity() {
-			shared.metrics.backpressure.with_label_values(&[input]).inc();
-		}
-		loop {
-			// Not reading the socket meanwhile is the back-pressure.
-			shared.queue.wait_for_room(accepted.len()).await;
-			let records: Vec<Accepted> = accepted.iter().map(|(a, _)| a.clone()).collect();
-			match shared.enqueue(records, false, None).await {
-				Ok(out) => {
-					for ((a, text), result) in accepted.drain(..).zip(out) {
-						if let Appended::Conflict(id) = result {
-							dead.push((
-								RecordError {
-									field: "seq",
-									reason: format!(
-										"sequence {} was already accepted as receipt {id} with \
-										 other content",
-										a.seq
-									),
-								},
-								text,
-							));
-						}
-					}
-					break;
-				},
-				Err(AppendError::Full { .. }) => continue,
-				Err(AppendError::Conflicts(_)) => unreachable!("partial appends; qed"),
-				Err(AppendError::Queue(e)) => {
-					shared.dead_letter(input, peer, dead).await.map_err(io)?;
-					return Err(io(e));
-				},
-			}
-		}
+	// Not reading the socket while this waits for room is the back-pressure.
+	match shared.enqueue_waiting(input, accepted, None).await {
+		Ok(conflicts) => dead.extend(conflicts),
+		Err(e) => {
+			shared.dead_letter(input, peer, dead).await.map_err(io)?;
+			return Err(io(e));
+		},
 	}
 	shared.dead_letter(input, peer, dead).await.map_err(io)
 }

@@ -291,7 +291,7 @@ async fn ten_thousand_over_http_and_ten_thousand_over_syslog_tls_land_exactly_on
 
 #[tokio::test]
 async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
-	const N: u64 = 5_000;
+	const N: u64 = 10_000;
 	let node = DevNode::start().await;
 	let client = node.client().await;
 	let dir = tempfile::tempdir().unwrap();
@@ -308,8 +308,9 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 	// Stream batches until the gateway is killed under the sender.
 	let mut gw = Gw::start(dir.path(), &text);
 	let http = gw.http.clone();
+	let progress = Arc::new(std::sync::atomic::AtomicUsize::new(0));
 	let sender = {
-		let batches = batches.clone();
+		let (batches, progress) = (batches.clone(), progress.clone());
 		tokio::spawn(async move {
 			let auth = format!("Bearer {}", gw::TOKEN);
 			let mut acked: Vec<Vec<u64>> = Vec::new();
@@ -333,6 +334,7 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 								.map(|r| r["id"].as_u64().unwrap())
 								.collect(),
 						);
+						progress.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 					},
 					_ => return acked,
 				}
@@ -340,7 +342,12 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 			acked
 		})
 	};
-	tokio::time::sleep(Duration::from_millis(1500)).await;
+	// Kill it at an arbitrary point after the first ten acknowledgements.
+	until("ten acknowledged batches", Duration::from_secs(60), || {
+		let p = progress.clone();
+		async move { (p.load(std::sync::atomic::Ordering::SeqCst) >= 10).then_some(()) }
+	})
+	.await;
 	gw.kill9();
 	let acked = sender.await.unwrap();
 	assert!(
@@ -434,8 +441,8 @@ async fn records_queue_while_the_node_is_down_and_land_when_it_returns() {
 
 #[tokio::test]
 async fn a_full_queue_answers_503_and_slows_syslog_with_bounded_memory() {
-	const HTTP: u64 = 3_000;
-	const SYSLOG: u64 = 2_000;
+	const HTTP: u64 = 2_000;
+	const SYSLOG: u64 = 1_000;
 	let node = DevNode::start().await;
 	let client = node.client().await;
 	let dir = tempfile::tempdir().unwrap();
@@ -446,7 +453,7 @@ async fn a_full_queue_answers_503_and_slows_syslog_with_bounded_memory() {
 	// A small queue and slow submission: the senders are faster than the chain.
 	let gw = Arc::new(Gw::start(
 		dir.path(),
-		&config(dir.path(), &[&node.ws], 300, "batch_size = 50\ninflight = 1", &extra),
+		&config(dir.path(), &[&node.ws], 300, "batch_size = 100\ninflight = 1", &extra),
 	));
 	let all = generated(HTTP + SYSLOG, 41, "kcg-household-api");
 	let rss_before = gw.rss_kib();
@@ -502,7 +509,9 @@ async fn a_full_queue_answers_503_and_slows_syslog_with_bounded_memory() {
 	syslog.await.unwrap();
 	assert!(refused > 0, "the HTTP sender was never refused: no back-pressure");
 	assert!(max_pending <= 300, "the queue exceeded its capacity: {max_pending}");
-	assert!(gw.metric("backpressure_total", "").await > 0.0);
+	assert!(gw.metric("backpressure_total", "input=\"http\"").await > 0.0);
+	// The syslog connection was held unread while the queue was full.
+	assert!(gw.metric("backpressure_total", "input=\"syslog-tcp\"").await > 0.0);
 	wait_entries(&client, 0, HTTP + SYSLOG, Duration::from_secs(300)).await;
 	assert_exactly_once(&client, 0, HTTP + SYSLOG).await;
 	assert!(max_rss < 200 * 1024, "gateway memory grew to {max_rss} KiB");
