@@ -444,6 +444,8 @@ submitter_key_env = "S"
 		assert_eq!(c.sources[1].app_name(), "land-gw");
 		assert_eq!(c.sources[1].mapping["citizen_id"], "national_id");
 		assert_eq!(c.pull[0].source, "kcg-land-api");
+		let docker = Config::parse(include_str!("../../docker/gateway.toml")).unwrap();
+		assert_eq!(docker.nodes.len(), 3);
 	}
 
 	#[test]
