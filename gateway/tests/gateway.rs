@@ -595,3 +595,119 @@ fn check_names_the_broken_setting() {
 	let err = String::from_utf8_lossy(&out.stderr);
 	assert!(err.contains("nodes: give at least one node endpoint"), "{err}");
 }
+
+/// TLS client configuration trusting `ca`, presenting `identity` (certificate, key) if given.
+fn tls_client(
+	ca: &std::path::Path,
+	identity: Option<(&std::path::Path, &std::path::Path)>,
+) -> tokio_rustls::TlsConnector {
+	use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
+	let mut roots = rustls::RootCertStore::empty();
+	roots.add(CertificateDer::from_pem_file(ca).unwrap()).unwrap();
+	let builder = rustls::ClientConfig::builder_with_provider(Arc::new(
+		rustls::crypto::ring::default_provider(),
+	))
+	.with_safe_default_protocol_versions()
+	.unwrap()
+	.with_root_certificates(roots);
+	let config = match identity {
+		Some((cert, key)) => builder
+			.with_client_auth_cert(
+				vec![CertificateDer::from_pem_file(cert).unwrap()],
+				PrivateKeyDer::from_pem_file(key).unwrap(),
+			)
+			.unwrap(),
+		None => builder.with_no_client_auth(),
+	};
+	tokio_rustls::TlsConnector::from(Arc::new(config))
+}
+
+#[tokio::test]
+async fn https_and_mutual_tls_syslog_admit_only_trusted_senders() {
+	use rcgen::{BasicConstraints, Certificate, CertificateParams, IsCa};
+	let node = DevNode::start().await;
+	let client = node.client().await;
+	let dir = tempfile::tempdir().unwrap();
+	let d = dir.path();
+	// A CA; the gateway's certificate and one sender's certificate, both signed by it.
+	let mut ca_params = CertificateParams::new(Vec::<String>::new());
+	ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+	let ca = Certificate::from_params(ca_params).unwrap();
+	let server =
+		Certificate::from_params(CertificateParams::new(vec!["localhost".to_string()])).unwrap();
+	let sender =
+		Certificate::from_params(CertificateParams::new(vec!["sender".to_string()])).unwrap();
+	let write = |name: &str, text: String| {
+		std::fs::write(d.join(name), text).unwrap();
+		d.join(name)
+	};
+	let ca_pem = write("ca.pem", ca.serialize_pem().unwrap());
+	let server_pem = write("server.pem", server.serialize_pem_with_signer(&ca).unwrap());
+	let server_key = write("server.key", server.serialize_private_key_pem());
+	let sender_pem = write("sender.pem", sender.serialize_pem_with_signer(&ca).unwrap());
+	let sender_key = write("sender.key", sender.serialize_private_key_pem());
+	let extra = format!(
+		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\ntls_cert = {:?}\ntls_key = {:?}\n[syslog]\n\
+		 tls = {{ listen = \"127.0.0.1:0\", cert = {:?}, key = {:?}, client_ca = {:?} }}\n{}",
+		server_pem.display().to_string(),
+		server_key.display().to_string(),
+		server_pem.display().to_string(),
+		server_key.display().to_string(),
+		ca_pem.display().to_string(),
+		client_block(&["kcg-household-api"])
+	);
+	let gw = Gw::start(d, &config(d, &[&node.ws], 1000, "", &extra));
+	let records = generated(3, 61, "kcg-household-api");
+	let http_addr = gw.listening["http"].as_str().unwrap().to_string();
+
+	// HTTPS: record 1, waiting for finality.
+	let tcp = tokio::net::TcpStream::connect(&http_addr).await.unwrap();
+	let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+	let tls = tls_client(&ca_pem, None).connect(name.clone(), tcp).await.unwrap();
+	let (mut send, conn) =
+		hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tls)).await.unwrap();
+	tokio::spawn(conn);
+	let req = hyper::Request::post("/v1/logs?wait=finalized")
+		.header("host", "localhost")
+		.header("authorization", format!("Bearer {}", gw::TOKEN))
+		.header("content-type", "application/json")
+		.body(http_body_util::Full::new(bytes::Bytes::from(records[0].to_json_line())))
+		.unwrap();
+	let resp = send.send_request(req).await.unwrap();
+	assert_eq!(resp.status(), StatusCode::OK);
+	// Plain HTTP to the HTTPS port gets no answer.
+	assert!(accesslog_gateway::pull::http_request(
+		Method::GET,
+		&format!("http://{http_addr}/health"),
+		&[],
+		bytes::Bytes::new()
+	)
+	.await
+	.is_err());
+
+	// Syslog over TLS without a client certificate: refused, nothing stored.
+	let line = records[1].to_syslog_line();
+	let tcp = tokio::net::TcpStream::connect(gw.addr("syslog_tls")).await.unwrap();
+	if let Ok(mut s) = tls_client(&ca_pem, None).connect(name.clone(), tcp).await {
+		let _ = s.write_all(format!("{} {line}", line.len()).as_bytes()).await;
+		let _ = s.shutdown().await;
+	}
+	// With the sender's certificate: stored.
+	let line = records[2].to_syslog_line();
+	let tcp = tokio::net::TcpStream::connect(gw.addr("syslog_tls")).await.unwrap();
+	let mut s =
+		tls_client(&ca_pem, Some((&sender_pem, &sender_key))).connect(name, tcp).await.unwrap();
+	s.write_all(format!("{} {line}", line.len()).as_bytes()).await.unwrap();
+	s.shutdown().await.unwrap();
+	wait_entries(&client, 0, 2, Duration::from_secs(60)).await;
+	tokio::time::sleep(Duration::from_secs(4)).await;
+	let stored: Vec<u64> = client
+		.query()
+		.all(&Query::Sequence { source: 0, from: 1, to: 3 })
+		.await
+		.unwrap()
+		.iter()
+		.map(|e| e.seq)
+		.collect();
+	assert_eq!(stored, vec![1, 3], "the sender without a certificate must not get through");
+}
