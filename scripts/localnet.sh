@@ -81,6 +81,11 @@ net_up() {
 		ip addr add "$SUBNET.1/24" dev "$BRIDGE"
 		ip link set "$BRIDGE" up
 	fi
+	# Traffic between the nodes crosses the bridge; with br_netfilter loaded it also crosses
+	# iptables' FORWARD chain, whose policy Docker sets to DROP. Let the bridge's own traffic pass.
+	if command -v iptables >/dev/null && ! iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; then
+		iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
+	fi
 	for i in $(seq 1 "$n"); do
 		ns="$(ns_of "$i")"
 		ip netns list | grep -qw "$ns" && continue
@@ -198,6 +203,7 @@ MSG
 		for i in $(seq 1 "$(count)"); do stop_node "$i"; done
 		for i in $(seq 1 "$(count)"); do ip netns del "$(ns_of "$i")" 2>/dev/null || true; done
 		ip link del "$BRIDGE" 2>/dev/null || true
+		iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
 		;;
 	reset)
 		need_root

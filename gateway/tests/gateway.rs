@@ -17,7 +17,7 @@ use accesslog_client::{
 	synthetic::{bad_cases, bad_syslog_cases, parse_start, records, Expect, GenRecord},
 	Client, Submitter,
 };
-use common::{free_port, log_tail, node_binary, spawn_node, DevNode};
+use common::{free_port, node_binary, spawn_node, DevNode};
 use gw::{client_block, config, until, Gw, HOUSEHOLD};
 use hyper::{Method, StatusCode};
 use serde_json::Value;
@@ -173,34 +173,13 @@ async fn second_source(client: &Client, name: &str) -> u32 {
 	id
 }
 
-/// TLS material for `localhost`: (certificate PEM path, key PEM path).
-fn self_signed(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
-	let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-	let (c, k) = (dir.join("cert.pem"), dir.join("key.pem"));
-	std::fs::write(&c, cert.serialize_pem().unwrap()).unwrap();
-	std::fs::write(&k, cert.serialize_private_key_pem()).unwrap();
-	(c, k)
-}
-
 async fn tls_connect(
 	addr: &str,
 	cert: &std::path::Path,
 ) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
-	use rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
-	let mut roots = rustls::RootCertStore::empty();
-	roots.add(CertificateDer::from_pem_file(cert).unwrap()).unwrap();
-	let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-		rustls::crypto::ring::default_provider(),
-	))
-	.with_safe_default_protocol_versions()
-	.unwrap()
-	.with_root_certificates(roots)
-	.with_no_client_auth();
 	let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-	tokio_rustls::TlsConnector::from(Arc::new(config))
-		.connect(ServerName::try_from("localhost").unwrap(), tcp)
-		.await
-		.unwrap()
+	let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+	tls_client(cert, None).connect(name, tcp).await.unwrap()
 }
 
 #[tokio::test]
@@ -210,7 +189,8 @@ async fn ten_thousand_over_http_and_ten_thousand_over_syslog_tls_land_exactly_on
 	let client = node.client().await;
 	let syslog_source = second_source(&client, "kcg-syslog-feed").await;
 	let dir = tempfile::tempdir().unwrap();
-	let (cert, key) = self_signed(dir.path());
+	let pki = gw::pki(dir.path());
+	let (cert, key) = pki.server.clone();
 	let extra = format!(
 		"{HOUSEHOLD}[[sources]]\nname = \"kcg-syslog-feed\"\nsubmitter_key_env = \"BOB\"\n\
 		 [http]\nlisten = \"127.0.0.1:0\"\n[syslog]\ntls = {{ listen = \"127.0.0.1:0\", cert = \
@@ -247,7 +227,7 @@ async fn ten_thousand_over_http_and_ten_thousand_over_syslog_tls_land_exactly_on
 		}));
 	}
 	// Syslog over TLS: one connection, octet counting.
-	let mut tls = tls_connect(&gw.addr("syslog_tls"), &cert).await;
+	let mut tls = tls_connect(&gw.addr("syslog_tls"), &pki.ca).await;
 	for r in &syslog_records {
 		let line = r.to_syslog_line();
 		tls.write_all(format!("{} {line}", line.len()).as_bytes()).await.unwrap();
@@ -394,8 +374,18 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 	);
 }
 
+/// A node process, killed when dropped.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
 /// A dev node with a persistent database on a fixed RPC port, restartable.
-async fn persistent_node(base: &std::path::Path, rpc: u16) -> (std::process::Child, String) {
+async fn persistent_node(base: &std::path::Path, rpc: u16) -> (Killed, String) {
 	let mut cmd = Command::new(node_binary());
 	cmd.args(["--dev", "--no-telemetry", "--no-prometheus", "--no-mdns", "--base-path"])
 		.arg(base)
@@ -403,7 +393,7 @@ async fn persistent_node(base: &std::path::Path, rpc: u16) -> (std::process::Chi
 	let log = base.with_extension("log");
 	let deadline = Instant::now() + Duration::from_secs(90);
 	let (child, _, addr) = spawn_node(cmd, &log, "the dev node", deadline).await;
-	(child, format!("ws://{addr}"))
+	(Killed(child), format!("ws://{addr}"))
 }
 
 #[tokio::test]
@@ -411,7 +401,7 @@ async fn records_queue_while_the_node_is_down_and_land_when_it_returns() {
 	let dir = tempfile::tempdir().unwrap();
 	let base = dir.path().join("node");
 	let rpc = free_port();
-	let (mut node, ws) = persistent_node(&base, rpc).await;
+	let (node, ws) = persistent_node(&base, rpc).await;
 	let client = Client::connect(&[&ws]).await.unwrap();
 	let extra = format!(
 		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\n{}",
@@ -428,8 +418,7 @@ async fn records_queue_while_the_node_is_down_and_land_when_it_returns() {
 	assert!(body["receipts"][499]["block_hash"].as_str().is_some(), "{body}");
 
 	// Down: records are still acknowledged (queued on disk); health says degraded.
-	node.kill().unwrap();
-	node.wait().unwrap();
+	drop(node);
 	let down = Instant::now();
 	for chunk in lines[500..].chunks(250) {
 		let (status, _, body) = gw.post_lines(chunk, "").await;
@@ -454,7 +443,6 @@ async fn records_queue_while_the_node_is_down_and_land_when_it_returns() {
 		(back - down).as_secs_f64(),
 		back.elapsed().as_secs_f64()
 	);
-	let _ = log_tail;
 }
 
 #[tokio::test]
@@ -624,28 +612,14 @@ fn tls_client(
 
 #[tokio::test]
 async fn https_and_mutual_tls_syslog_admit_only_trusted_senders() {
-	use rcgen::{BasicConstraints, Certificate, CertificateParams, IsCa};
 	let node = DevNode::start().await;
 	let client = node.client().await;
 	let dir = tempfile::tempdir().unwrap();
 	let d = dir.path();
 	// A CA; the gateway's certificate and one sender's certificate, both signed by it.
-	let mut ca_params = CertificateParams::new(Vec::<String>::new());
-	ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-	let ca = Certificate::from_params(ca_params).unwrap();
-	let server =
-		Certificate::from_params(CertificateParams::new(vec!["localhost".to_string()])).unwrap();
-	let sender =
-		Certificate::from_params(CertificateParams::new(vec!["sender".to_string()])).unwrap();
-	let write = |name: &str, text: String| {
-		std::fs::write(d.join(name), text).unwrap();
-		d.join(name)
-	};
-	let ca_pem = write("ca.pem", ca.serialize_pem().unwrap());
-	let server_pem = write("server.pem", server.serialize_pem_with_signer(&ca).unwrap());
-	let server_key = write("server.key", server.serialize_private_key_pem());
-	let sender_pem = write("sender.pem", sender.serialize_pem_with_signer(&ca).unwrap());
-	let sender_key = write("sender.key", sender.serialize_private_key_pem());
+	let pki = gw::pki(d);
+	let (ca_pem, (server_pem, server_key), (sender_pem, sender_key)) =
+		(pki.ca, pki.server, pki.client);
 	let extra = format!(
 		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\ntls_cert = {:?}\ntls_key = {:?}\n[syslog]\n\
 		 tls = {{ listen = \"127.0.0.1:0\", cert = {:?}, key = {:?}, client_ca = {:?} }}\n{}",

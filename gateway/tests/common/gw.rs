@@ -189,3 +189,86 @@ pub async fn until<T, F: std::future::Future<Output = Option<T>>>(
 		tokio::time::sleep(Duration::from_millis(250)).await;
 	}
 }
+
+/// Test certificates made with the `openssl` command: a CA, and certificates signed by it for
+/// the gateway (`localhost`) and for a syslog sender (client authentication).
+pub struct Pki {
+	/// The CA certificate.
+	pub ca: PathBuf,
+	/// The gateway's certificate and key.
+	pub server: (PathBuf, PathBuf),
+	/// The sender's certificate and key.
+	pub client: (PathBuf, PathBuf),
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+	let out = Command::new("openssl")
+		.args(args)
+		.current_dir(dir)
+		.output()
+		.expect("run openssl (apt-get install openssl)");
+	assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Make the test certificates in `dir`.
+pub fn pki(dir: &Path) -> Pki {
+	let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+	let mut ca = vec!["req", "-x509", "-days", "2", "-subj", "/CN=test-ca"];
+	ca.extend(ec);
+	ca.extend([
+		"-addext",
+		"basicConstraints=critical,CA:TRUE",
+		"-addext",
+		"keyUsage=critical,keyCertSign,cRLSign",
+		"-keyout",
+		"ca.key",
+		"-out",
+		"ca.pem",
+	]);
+	openssl(dir, &ca);
+	for (name, cn, ext) in [
+		("server", "localhost", "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n"),
+		("client", "sender", "subjectAltName=DNS:sender\nextendedKeyUsage=clientAuth\n"),
+	] {
+		std::fs::write(
+			dir.join(format!("{name}.ext")),
+			format!("basicConstraints=CA:FALSE\n{ext}"),
+		)
+		.unwrap();
+		let (key, csr, pem, extfile, subj) = (
+			format!("{name}.key"),
+			format!("{name}.csr"),
+			format!("{name}.pem"),
+			format!("{name}.ext"),
+			format!("/CN={cn}"),
+		);
+		let mut req = vec!["req", "-subj", &subj, "-keyout", &key, "-out", &csr];
+		req.extend(ec);
+		openssl(dir, &req);
+		openssl(
+			dir,
+			&[
+				"x509",
+				"-req",
+				"-in",
+				&csr,
+				"-CA",
+				"ca.pem",
+				"-CAkey",
+				"ca.key",
+				"-CAcreateserial",
+				"-days",
+				"2",
+				"-extfile",
+				&extfile,
+				"-out",
+				&pem,
+			],
+		);
+	}
+	Pki {
+		ca: dir.join("ca.pem"),
+		server: (dir.join("server.pem"), dir.join("server.key")),
+		client: (dir.join("client.pem"), dir.join("client.key")),
+	}
+}
