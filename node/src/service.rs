@@ -327,7 +327,12 @@ pub fn new_full<
 			network,
 			sync: Arc::new(sync_service),
 			notification_service: grandpa_notification_service,
-			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::default().build(),
+			// Vote for the best block. The SDK's default rules vote two blocks behind it (and at
+			// most three quarters into the unfinalized chain), which adds two slots (4 s) to every
+			// record's time to finality. The rules only choose what to vote for: safety is GRANDPA's
+			// 2/3 supermajority either way. On a small permissioned set, forks at the tip are rare;
+			// a vote on a block that loses a fork only delays that round.
+			voting_rule: sc_consensus_grandpa::VotingRulesBuilder::new().build(),
 			prometheus_registry,
 			shared_voter_state,
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
