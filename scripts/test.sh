@@ -2,7 +2,8 @@
 # The whole test suite: builds the node, then runs
 #   1. every crate's unit tests and the integration tests against real `accesslog-node --dev`
 #      processes over real RPC (client/tests), including the fault tests on three- and
-#      four-validator networks (client/tests/network.rs);
+#      four-validator networks (client/tests/network.rs), and the ingest gateway's end-to-end
+#      tests (gateway/tests/gateway.rs: HTTP, syslog TCP/TLS, pull, kill -9, node loss, back-pressure);
 #   2. the pallet's unit tests with its benchmark test suite (runtime-benchmarks feature).
 # Ends with one summary line: "tests: N passed, M failed".
 set -euo pipefail
