@@ -229,6 +229,11 @@ pub struct SourceConfig {
 }
 
 impl SourceConfig {
+	/// The canonical name of this source's field `theirs` (itself when not mapped).
+	pub fn canonical<'a>(&'a self, theirs: &'a str) -> &'a str {
+		self.mapping.iter().find(|(_, t)| *t == theirs).map_or(theirs, |(ours, _)| ours)
+	}
+
 	/// The APP-NAME of this source's syslog messages.
 	pub fn app_name(&self) -> &str {
 		self.syslog_app_name.as_deref().unwrap_or(&self.name)

@@ -77,38 +77,24 @@ pub async fn serve(shared: Arc<Shared>, config: &HttpConfig) -> Result<SocketAdd
 		max_body: config.max_body_bytes,
 		wait_timeout: Duration::from_secs(config.wait_timeout_secs),
 	});
-	tokio::spawn(async move {
-		loop {
-			let (stream, _) = match listener.accept().await {
-				Ok(x) => x,
-				Err(e) => {
-					tracing::warn!("http accept: {e}");
-					tokio::time::sleep(Duration::from_millis(100)).await;
-					continue;
-				},
-			};
+	crate::serve_connections(listener, "http", move |stream, _| {
+		let (api, tls) = (api.clone(), tls.clone());
+		async move {
 			let _ = stream.set_nodelay(true);
-			let (api, tls) = (api.clone(), tls.clone());
-			tokio::spawn(async move {
-				let service = service_fn(move |req| {
-					let api = api.clone();
-					async move { Ok::<_, Infallible>(api.handle(req).await) }
-				});
-				let result = match tls {
-					Some(acceptor) => match acceptor.accept(stream).await {
-						Ok(s) => {
-							http1::Builder::new().serve_connection(TokioIo::new(s), service).await
-						},
-						Err(_) => return,
-					},
-					None => {
-						http1::Builder::new().serve_connection(TokioIo::new(stream), service).await
-					},
-				};
-				if let Err(e) = result {
-					tracing::debug!("http connection: {e}");
-				}
+			let service = service_fn(move |req| {
+				let api = api.clone();
+				async move { Ok::<_, Infallible>(api.handle(req).await) }
 			});
+			let result = match tls {
+				Some(acceptor) => match acceptor.accept(stream).await {
+					Ok(s) => http1::Builder::new().serve_connection(TokioIo::new(s), service).await,
+					Err(_) => return,
+				},
+				None => http1::Builder::new().serve_connection(TokioIo::new(stream), service).await,
+			};
+			if let Err(e) = result {
+				tracing::debug!("http connection: {e}");
+			}
 		}
 	});
 	Ok(addr)
@@ -134,10 +120,14 @@ impl Api {
 		let path = req.uri().path().to_string();
 		match (req.method(), path.as_str()) {
 			(&Method::GET, "/health") => self.health(),
-			(&Method::GET, "/metrics") => Response::builder()
-				.header(header::CONTENT_TYPE, "text/plain; version=0.0.4")
-				.body(Full::new(Bytes::from(self.shared.metrics.render())))
-				.expect("static headers are valid; qed"),
+			(&Method::GET, "/metrics") => {
+				let metrics = &self.shared.metrics;
+				metrics.queued.set(self.shared.queue.pending() as i64);
+				Response::builder()
+					.header(header::CONTENT_TYPE, "text/plain; version=0.0.4")
+					.body(Full::new(Bytes::from(metrics.render())))
+					.expect("static headers are valid; qed")
+			},
 			(&Method::GET, "/openapi.json") => Response::builder()
 				.header(header::CONTENT_TYPE, "application/json")
 				.body(Full::new(Bytes::from_static(OPENAPI.as_bytes())))
@@ -369,11 +359,8 @@ impl Api {
 		let deadline = tokio::time::Instant::now() + self.wait_timeout;
 		loop {
 			changes.borrow_and_update();
-			let receipts: Vec<Receipt> = match ids
-				.iter()
-				.map(|(id, _)| shared.queue.receipt(*id).map(|r| r.expect("just written; qed")))
-				.collect()
-			{
+			let wanted: Vec<u64> = ids.iter().map(|(id, _)| *id).collect();
+			let receipts: Vec<Receipt> = match shared.queue.receipts(&wanted) {
 				Ok(r) => r,
 				Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
 			};

@@ -94,9 +94,7 @@ impl Normaliser {
 		for (k, v) in msg.params {
 			// Structured data is text: the integer fields become JSON numbers when they are
 			// digits (anything else stays text, and validation names it).
-			let canonical =
-				src.mapping.iter().find(|(_, theirs)| **theirs == k).map_or(k.as_str(), |(o, _)| o);
-			let integer = matches!(canonical, "seq" | "status" | "records");
+			let integer = matches!(src.canonical(&k), "seq" | "status" | "records");
 			let value = if integer
 				&& !v.is_empty()
 				&& v.len() < 20
@@ -139,12 +137,7 @@ impl Normaliser {
 		let src = &self.config.sources[source];
 		let mut out = Map::new();
 		for (name, value) in fields {
-			let canonical = src
-				.mapping
-				.iter()
-				.find(|(_, theirs)| **theirs == name)
-				.map(|(ours, _)| ours.clone())
-				.unwrap_or(name);
+			let canonical = src.canonical(&name).to_string();
 			if out.insert(canonical.clone(), value).is_some() {
 				return Err(err(
 					"line",

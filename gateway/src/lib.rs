@@ -102,7 +102,6 @@ impl Shared {
 				let _ = self.workers[a.source].send(Item::new(*id, a.entry, now));
 			}
 		}
-		self.metrics.queued.set(self.queue.pending() as i64);
 		Ok(out)
 	}
 
@@ -197,6 +196,28 @@ impl Shared {
 	}
 }
 
+/// Accept connections on `listener` forever, each handled by `handle` in a task of its own;
+/// accept errors (e.g. out of file descriptors) are logged and retried after 100 ms.
+pub fn serve_connections<F, Fut>(listener: tokio::net::TcpListener, what: &'static str, handle: F)
+where
+	F: Fn(tokio::net::TcpStream, SocketAddr) -> Fut + Send + 'static,
+	Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+	tokio::spawn(async move {
+		loop {
+			match listener.accept().await {
+				Ok((stream, peer)) => {
+					tokio::spawn(handle(stream, peer));
+				},
+				Err(e) => {
+					tracing::warn!("{what} accept: {e}");
+					tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+				},
+			}
+		}
+	});
+}
+
 /// Where a started gateway listens.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Addresses {
@@ -242,7 +263,6 @@ impl Gateway {
 		let queue = Queue::open(&config.queue.dir, config.queue.capacity)
 			.map_err(|e| StartError(e.to_string()))?;
 		let metrics = Arc::new(Metrics::new());
-		metrics.queued.set(queue.pending() as i64);
 		let mut unknown: Vec<Vec<Item>> = vec![Vec::new(); config.sources.len()];
 		for (id, q) in queue.pending_records().map_err(|e| StartError(e.to_string()))? {
 			match config.source_index(&q.source) {

@@ -179,17 +179,14 @@ pub async fn serve_export(
 	let listener = TcpListener::bind(listen).await?;
 	let addr = listener.local_addr()?;
 	let state = Arc::new((file, token));
-	tokio::spawn(async move {
-		loop {
-			let Ok((stream, _)) = listener.accept().await else { continue };
-			let state = state.clone();
-			tokio::spawn(async move {
-				let service = service_fn(move |req: Request<Incoming>| {
-					let state = state.clone();
-					async move { Ok::<_, Infallible>(export(&state.0, state.1.as_deref(), req)) }
-				});
-				let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+	crate::serve_connections(listener, "export", move |stream, _| {
+		let state = state.clone();
+		async move {
+			let service = service_fn(move |req: Request<Incoming>| {
+				let state = state.clone();
+				async move { Ok::<_, Infallible>(export(&state.0, state.1.as_deref(), req)) }
 			});
+			let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
 		}
 	});
 	Ok(addr)

@@ -412,6 +412,19 @@ impl Queue {
 		found.map(|v| serde_json::from_slice(v.value()).map_err(qe)).transpose()
 	}
 
+	/// Several receipts, read in one transaction; every id must exist.
+	pub fn receipts(&self, ids: &[u64]) -> Result<Vec<Receipt>, QueueError> {
+		let r = self.db.begin_read().map_err(qe)?;
+		let receipts = r.open_table(RECEIPTS).map_err(qe)?;
+		ids.iter()
+			.map(|id| {
+				let v = receipts.get(*id).map_err(qe)?;
+				let v = v.ok_or_else(|| QueueError(format!("receipt {id} is missing")))?;
+				serde_json::from_slice(v.value()).map_err(qe)
+			})
+			.collect()
+	}
+
 	/// Record progress of receipts: `(id, state, entry id, block hash, error)`. Finalized and
 	/// conflicting records leave the queue.
 	pub fn update(

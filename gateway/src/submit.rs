@@ -74,7 +74,7 @@ struct Flight {
 enum Event {
 	InBlock { batch: u64, block: String, entry_ids: Vec<u64> },
 	Finalized { batch: u64, block: String, entry_ids: Vec<u64> },
-	Failed { batch: u64, error: String, transport: bool },
+	Failed { batch: u64, error: String },
 }
 
 /// The worker of one source.
@@ -316,7 +316,7 @@ impl Worker {
 				self.finalized(&items);
 				Ok(())
 			},
-			Event::Failed { batch, error, transport } => {
+			Event::Failed { batch, error } => {
 				let Some(Flight { items, .. }) = inflight.remove(&batch) else { return Ok(()) };
 				self.metrics.failures.inc();
 				tracing::warn!(
@@ -324,7 +324,6 @@ impl Worker {
 					records = items.len(),
 					"transaction failed ({error}); checking the chain before resubmitting"
 				);
-				let _ = transport;
 				limbo.extend(items);
 				Ok(())
 			},
@@ -339,7 +338,6 @@ impl Worker {
 				.finality_seconds
 				.observe(now.saturating_sub(i.received_at) as f64 / 1000.0);
 		}
-		self.metrics.queued.set(self.queue.pending() as i64);
 	}
 
 	/// Settle the records whose fate is unknown: finalized on chain (done), in a block not yet
@@ -453,21 +451,19 @@ async fn follow(
 ) {
 	let deadline = tokio::time::Instant::now() + inclusion_timeout;
 	let mut included = false;
-	let failed = |error: String, transport: bool| Event::Failed { batch, error, transport };
+	let failed = |error: String| Event::Failed { batch, error };
 	let event = loop {
 		let next = if included {
 			progress.next().await
 		} else {
 			match tokio::time::timeout_at(deadline, progress.next()).await {
 				Ok(next) => next,
-				Err(_) => {
-					break failed(format!("not in a block within {inclusion_timeout:?}"), false)
-				},
+				Err(_) => break failed(format!("not in a block within {inclusion_timeout:?}")),
 			}
 		};
 		match next {
-			None => break failed("the node closed the status stream".into(), true),
-			Some(Err(e)) => break failed(e.to_string(), true),
+			None => break failed("the node closed the status stream".into()),
+			Some(Err(e)) => break failed(e.to_string()),
 			Some(Ok(TransactionStatus::InBestBlock(tx))) => {
 				let block = hex(tx.block_hash().as_bytes());
 				match Landed::from(tx).await.and_then(Receipt::from_landed) {
@@ -476,21 +472,21 @@ async fn follow(
 						let _ =
 							events.send(Event::InBlock { batch, block, entry_ids: r.entry_ids });
 					},
-					Err(e) => break failed(e.to_string(), false),
+					Err(e) => break failed(e.to_string()),
 				}
 			},
 			Some(Ok(TransactionStatus::InFinalizedBlock(tx))) => {
 				let block = hex(tx.block_hash().as_bytes());
 				match Landed::from(tx).await.and_then(Receipt::from_landed) {
 					Ok(r) => break Event::Finalized { batch, block, entry_ids: r.entry_ids },
-					Err(e) => break failed(e.to_string(), false),
+					Err(e) => break failed(e.to_string()),
 				}
 			},
 			Some(Ok(TransactionStatus::Invalid { message }))
 			| Some(Ok(TransactionStatus::Dropped { message }))
 			| Some(Ok(TransactionStatus::Error { message })) => {
 				submitter.reset_nonce().await;
-				break failed(message, false);
+				break failed(message);
 			},
 			Some(Ok(_)) => continue,
 		}

@@ -10,7 +10,7 @@
 
 use crate::{ingest::Accepted, now_ms, Shared, StartError};
 use accesslog_client::record::RecordError;
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc};
 use tokio::{
 	io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader},
 	net::{TcpListener, UdpSocket},
@@ -126,33 +126,23 @@ pub async fn serve_tcp(
 		.await
 		.map_err(|e| StartError(format!("syslog {input} listen {addr}: {e}")))?;
 	let bound = listener.local_addr().map_err(|e| StartError(e.to_string()))?;
-	tokio::spawn(async move {
-		loop {
-			let (stream, peer) = match listener.accept().await {
-				Ok(x) => x,
-				Err(e) => {
-					tracing::warn!("{input} accept: {e}");
-					tokio::time::sleep(Duration::from_millis(100)).await;
-					continue;
-				},
-			};
-			let (shared, tls) = (shared.clone(), tls.clone());
-			tokio::spawn(async move {
-				let peer = peer.to_string();
-				let result = match tls {
-					Some(acceptor) => match acceptor.accept(stream).await {
-						Ok(s) => connection(shared, s, &peer, input).await,
-						Err(e) => {
-							tracing::warn!(%peer, "syslog TLS handshake failed: {e}");
-							return;
-						},
+	crate::serve_connections(listener, input, move |stream, peer| {
+		let (shared, tls) = (shared.clone(), tls.clone());
+		async move {
+			let peer = peer.to_string();
+			let result = match tls {
+				Some(acceptor) => match acceptor.accept(stream).await {
+					Ok(s) => connection(shared, s, &peer, input).await,
+					Err(e) => {
+						tracing::warn!(%peer, "syslog TLS handshake failed: {e}");
+						return;
 					},
-					None => connection(shared, stream, &peer, input).await,
-				};
-				if let Err(e) = result {
-					tracing::warn!(%peer, "{input} connection: {e}");
-				}
-			});
+				},
+				None => connection(shared, stream, &peer, input).await,
+			};
+			if let Err(e) = result {
+				tracing::warn!(%peer, "{input} connection: {e}");
+			}
 		}
 	});
 	Ok(bound)

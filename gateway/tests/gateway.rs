@@ -41,6 +41,14 @@ fn generated(count: u64, seed: u64, source: &str) -> Vec<GenRecord> {
 		.collect()
 }
 
+/// The household source, HTTP on a free port with the test client, then `more` settings.
+fn household_over_http(more: &str) -> String {
+	format!(
+		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\n{}{more}",
+		client_block(&["kcg-household-api"])
+	)
+}
+
 /// The chain's entries of `source` with sequence numbers 1..=to: asserts each is there once.
 async fn assert_exactly_once(client: &Client, source: u32, to: u64) {
 	let entries = client.query().all(&Query::Sequence { source, from: 1, to }).await.unwrap();
@@ -81,10 +89,7 @@ async fn every_bad_case_gets_its_outcome_over_http_and_syslog() {
 	let node = DevNode::start().await;
 	let client = node.client().await;
 	let dir = tempfile::tempdir().unwrap();
-	let extra = format!(
-		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\n[syslog]\ntcp = \"127.0.0.1:0\"\n{}",
-		client_block(&["kcg-household-api"])
-	);
+	let extra = household_over_http("[syslog]\ntcp = \"127.0.0.1:0\"\n");
 	let gw = Gw::start(dir.path(), &config(dir.path(), &[&node.ws], 1000, "", &extra));
 
 	// HTTP: every case alone, as one JSON record.
@@ -293,10 +298,7 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 	let node = DevNode::start().await;
 	let client = node.client().await;
 	let dir = tempfile::tempdir().unwrap();
-	let extra = format!(
-		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\n{}",
-		client_block(&["kcg-household-api"])
-	);
+	let extra = household_over_http("");
 	let text = config(dir.path(), &[&node.ws], 100_000, "", &extra);
 	let batches: Vec<Vec<String>> = generated(N, 21, "kcg-household-api")
 		.chunks(100)
@@ -403,10 +405,7 @@ async fn records_queue_while_the_node_is_down_and_land_when_it_returns() {
 	let rpc = free_port();
 	let (node, ws) = persistent_node(&base, rpc).await;
 	let client = Client::connect(&[&ws]).await.unwrap();
-	let extra = format!(
-		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\n{}",
-		client_block(&["kcg-household-api"])
-	);
+	let extra = household_over_http("");
 	let gw = Gw::start(dir.path(), &config(dir.path(), &[&ws], 100_000, "", &extra));
 	let lines: Vec<String> =
 		generated(1500, 31, "kcg-household-api").iter().map(GenRecord::to_json_line).collect();
@@ -452,10 +451,7 @@ async fn a_full_queue_answers_503_and_slows_syslog_with_bounded_memory() {
 	let node = DevNode::start().await;
 	let client = node.client().await;
 	let dir = tempfile::tempdir().unwrap();
-	let extra = format!(
-		"{HOUSEHOLD}[http]\nlisten = \"127.0.0.1:0\"\n[syslog]\ntcp = \"127.0.0.1:0\"\n{}",
-		client_block(&["kcg-household-api"])
-	);
+	let extra = household_over_http("[syslog]\ntcp = \"127.0.0.1:0\"\n");
 	// A small queue and slow submission: the senders are faster than the chain.
 	let gw = Arc::new(Gw::start(
 		dir.path(),
