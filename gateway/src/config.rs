@@ -10,7 +10,7 @@
 //!
 //! [submit]
 //! batch_size = 500                     # records per submit_batch transaction (1..=500)
-//! batch_delay_ms = 200                 # how long a partial batch waits for more records
+//! batch_delay_ms = 50                  # how long a partial batch waits for more records
 //! inflight = 4                         # transactions per source not yet in a block
 //!
 //! [pseudonym]
@@ -130,7 +130,7 @@ impl Default for SubmitConfig {
 	fn default() -> Self {
 		SubmitConfig {
 			batch_size: 500,
-			batch_delay_ms: 200,
+			batch_delay_ms: 50,
 			inflight: 4,
 			max_backoff_ms: 30_000,
 			inclusion_timeout_secs: 60,

@@ -14,7 +14,10 @@ use std::{
 	time::{Duration, Instant},
 };
 
+pub mod pump;
+pub mod scale;
 pub mod sla;
+pub mod throughput;
 
 /// The city's acceptance requirement: average response time below this.
 pub const MAX_AVERAGE: Duration = Duration::from_secs(5);

@@ -1,7 +1,10 @@
 //! `accesslog-load`: load scenarios against a running network and gateway (docs/performance.md).
 
-use accesslog_client::keys::pseudonym_key_from_env;
-use accesslog_load::{sla, Summary};
+use accesslog_client::{
+	keys::{from_env, pseudonym_key_from_env},
+	Client, Keypair,
+};
+use accesslog_load::{scale, sla, throughput, Summary};
 use clap::{Parser, Subcommand};
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -48,12 +51,261 @@ enum Scenario {
 		#[arg(long)]
 		out: Option<PathBuf>,
 	},
+	/// The highest sustained finalized entries/s with `submit_batch`, then, in the same run,
+	/// the naive baseline (one `system.remark_with_event` per record), and their ratio.
+	Throughput {
+		/// Node endpoints (the first reachable one is used), comma-separated.
+		#[arg(
+			long,
+			env = "ACCESSLOG_URL",
+			value_delimiter = ',',
+			default_value = "ws://127.0.0.1:9944"
+		)]
+		nodes: Vec<String>,
+		/// Environment variable holding the secret URI of a submitter of the first source.
+		#[arg(long, default_value = "ACCESSLOG_SUBMITTER_KEY")]
+		submitter_env: String,
+		/// Environment variable holding the secret URI of a council member, who signs the
+		/// baseline's remarks (the pool admits only submitters' log calls and the council).
+		#[arg(long, default_value = "ACCESSLOG_BASELINE_KEY")]
+		baseline_env: String,
+		/// Seconds each phase submits.
+		#[arg(long, default_value_t = 60)]
+		duration: u64,
+		/// Seconds at the start of each phase not counted.
+		#[arg(long, default_value_t = 10)]
+		warmup: u64,
+		/// Records per `submit_batch` (at most the chain's MaxBatchSize; 250 packs blocks
+		/// better than 500: nine fit the block weight where four of 500 do).
+		#[arg(long, default_value_t = 250)]
+		batch: usize,
+		/// Records submitted but not yet finalized, at most.
+		#[arg(long, default_value_t = 6000)]
+		window: u64,
+		/// Transactions submitted but not yet finalized in the naive baseline, at most (the
+		/// SDK's default pool drops much of a larger burst from one sender).
+		#[arg(long, default_value_t = 1000)]
+		baseline_window: u64,
+		/// Write the results as JSON here.
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+	/// Query latency (by citizen, by official, by time range) and storage per entry as the chain
+	/// grows to each step's entry count.
+	Scale {
+		/// Node endpoint (the first reachable one is used), comma-separated.
+		#[arg(
+			long,
+			env = "ACCESSLOG_URL",
+			value_delimiter = ',',
+			default_value = "ws://127.0.0.1:9944"
+		)]
+		nodes: Vec<String>,
+		/// Environment variable holding the secret URI of a submitter of the first source.
+		#[arg(long, default_value = "ACCESSLOG_SUBMITTER_KEY")]
+		submitter_env: String,
+		/// Entry counts to measure at, comma-separated, ascending.
+		#[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+		steps: Vec<u64>,
+		/// Queries of each kind per step.
+		#[arg(long, default_value_t = 1000)]
+		queries: usize,
+		/// Records per `submit_batch` while filling.
+		#[arg(long, default_value_t = 500)]
+		batch: usize,
+		/// Records submitted but not yet finalized while filling, at most.
+		#[arg(long, default_value_t = 6000)]
+		window: u64,
+		/// The node's base path (or database directory): its size is measured at each step.
+		#[arg(long)]
+		db_path: Option<PathBuf>,
+		/// Write the results as JSON here.
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+}
+
+fn key(var: &str, what: &str) -> Result<Keypair, String> {
+	from_env(var)
+		.map_err(|e| format!("{e} (the secret URI of {what}, e.g. //Dave on a local network)"))
+}
+
+fn write_json(path: &Option<PathBuf>, json: &serde_json::Value) -> Result<(), String> {
+	if let Some(path) = path {
+		std::fs::write(path, serde_json::to_string_pretty(json).expect("json"))
+			.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+		eprintln!("results written to {}", path.display());
+	}
+	Ok(())
+}
+
+fn table(summaries: &[Summary]) {
+	println!("{}", Summary::header());
+	for s in summaries {
+		println!("{}", s.row());
+	}
+}
+
+async fn connect(nodes: &[String]) -> Result<Client, String> {
+	Client::connect(nodes).await.map_err(|e| format!("{e} (is the network up? scripts/run.sh)"))
+}
+
+async fn throughput_cmd(
+	nodes: Vec<String>,
+	submitter_env: String,
+	baseline_env: String,
+	settings: throughput::Settings,
+	out: Option<PathBuf>,
+) -> Result<bool, String> {
+	let submitter = key(&submitter_env, "a submitter of the first source")?;
+	let baseline = key(&baseline_env, "a council member")?;
+	let client = connect(&nodes).await?;
+	eprintln!(
+		"throughput: {} s per phase ({} s warm-up), batches of {}, window {} records, via {}",
+		settings.duration.as_secs(),
+		settings.warmup.as_secs(),
+		settings.batch,
+		settings.window,
+		client.endpoint()
+	);
+	let (batched, naive) =
+		throughput::run(&client, &submitter, &baseline, &settings, |l| eprintln!("{l}")).await?;
+	let ratio = batched.sustained_per_s / naive.sustained_per_s.max(1e-9);
+	for p in [&batched, &naive] {
+		println!(
+			"{:<8} {:<26} {:>9.0} finalized entries/s sustained ({} records in {} transactions, drained after {:.1} s)",
+			p.name, p.method, p.sustained_per_s, p.submitted, p.transactions, p.drained_after_s
+		);
+	}
+	let pass = batched.sustained_per_s >= 1000.0 && ratio >= 10.0;
+	println!(
+		"ratio batched / naive: {ratio:.1}x; target >= 1,000/s and >= 10x: {}",
+		if pass { "PASS" } else { "FAIL" }
+	);
+	write_json(
+		&out,
+		&serde_json::json!({
+			"scenario": "throughput",
+			"endpoint": client.endpoint(),
+			"duration_s": settings.duration.as_secs(),
+			"warmup_s": settings.warmup.as_secs(),
+			"window": settings.window,
+			"baseline_window": settings.baseline_window,
+			"phases": [batched, naive],
+			"ratio": ratio,
+			"target": { "min_per_s": 1000, "min_ratio": 10 },
+			"pass": pass,
+		}),
+	)?;
+	Ok(pass)
+}
+
+async fn scale_cmd(
+	nodes: Vec<String>,
+	submitter_env: String,
+	settings: scale::Settings,
+	out: Option<PathBuf>,
+) -> Result<bool, String> {
+	if settings.steps.is_empty() || settings.steps.windows(2).any(|w| w[0] >= w[1]) {
+		return Err("--steps must be one or more ascending entry counts".into());
+	}
+	let submitter = key(&submitter_env, "a submitter of the first source")?;
+	let client = connect(&nodes).await?;
+	eprintln!(
+		"scale: steps {:?}, {} queries of each kind per step",
+		settings.steps, settings.queries
+	);
+	let steps = scale::run(&client, &submitter, &settings, |l| eprintln!("{l}")).await?;
+	for s in &steps {
+		let bytes = match (s.bytes_per_entry, s.bytes_per_added_entry) {
+			(Some(b), Some(a)) => format!(", database {b:.0} bytes/entry ({a:.0} per entry added)"),
+			(Some(b), None) => format!(", database {b:.0} bytes/entry"),
+			_ => String::new(),
+		};
+		println!(
+			"\n{} entries (filled at {:.0}/s{bytes}), p99 target < {} ms: {}",
+			s.entries,
+			s.fill_per_s,
+			scale::TARGET_P99_MS,
+			if s.pass { "PASS" } else { "FAIL" }
+		);
+		table(&s.queries);
+	}
+	let pass = steps.iter().all(|s| s.pass);
+	write_json(
+		&out,
+		&serde_json::json!({
+			"scenario": "scale",
+			"endpoint": client.endpoint(),
+			"queries_per_kind": settings.queries,
+			"citizens": scale::CITIZENS,
+			"officials": scale::OFFICIALS,
+			"target_p99_ms": scale::TARGET_P99_MS,
+			"steps": steps,
+			"pass": pass,
+		}),
+	)?;
+	Ok(pass)
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-	let Scenario::Sla { gateway, token_env, nodes, source, key_env, users, duration, out } =
-		Cli::parse().scenario;
+	let outcome = match Cli::parse().scenario {
+		Scenario::Sla { gateway, token_env, nodes, source, key_env, users, duration, out } => {
+			return sla_cmd(gateway, token_env, nodes, source, key_env, users, duration, out).await
+		},
+		Scenario::Throughput {
+			nodes,
+			submitter_env,
+			baseline_env,
+			duration,
+			warmup,
+			batch,
+			window,
+			baseline_window,
+			out,
+		} => {
+			if warmup >= duration {
+				eprintln!(
+					"error: --warmup ({warmup} s) must be shorter than --duration ({duration} s)"
+				);
+				return ExitCode::from(2);
+			}
+			let settings = throughput::Settings {
+				duration: Duration::from_secs(duration),
+				warmup: Duration::from_secs(warmup),
+				batch,
+				window,
+				baseline_window,
+			};
+			throughput_cmd(nodes, submitter_env, baseline_env, settings, out).await
+		},
+		Scenario::Scale { nodes, submitter_env, steps, queries, batch, window, db_path, out } => {
+			let settings = scale::Settings { steps, queries, batch, window, db_path };
+			scale_cmd(nodes, submitter_env, settings, out).await
+		},
+	};
+	match outcome {
+		Ok(true) => ExitCode::SUCCESS,
+		Ok(false) => ExitCode::from(1),
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::from(1)
+		},
+	}
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sla_cmd(
+	gateway: String,
+	token_env: String,
+	nodes: Vec<String>,
+	source: String,
+	key_env: String,
+	users: usize,
+	duration: u64,
+	out: Option<PathBuf>,
+) -> ExitCode {
 	let Ok(token) = std::env::var(&token_env) else {
 		eprintln!(
 			"error: set {token_env} to the gateway client token (scripts/gateway.sh prints it)"
@@ -82,13 +334,10 @@ async fn main() -> ExitCode {
 		},
 	};
 	let (summaries, timeline) = recorder.summary();
-	println!("{}", Summary::header());
-	for s in &summaries {
-		println!("{}", s.row());
-	}
+	table(&summaries);
 	let pass = !summaries.is_empty() && summaries.iter().all(|s| s.pass);
 	println!("sla: {}", if pass { "PASS" } else { "FAIL" });
-	if let Some(path) = out {
+	{
 		let json = serde_json::json!({
 			"scenario": "sla",
 			"users": users,
@@ -100,8 +349,8 @@ async fn main() -> ExitCode {
 			"operations": summaries,
 			"timeline": timeline,
 		});
-		if let Err(e) = std::fs::write(&path, serde_json::to_string_pretty(&json).expect("json")) {
-			eprintln!("error: cannot write {}: {e}", path.display());
+		if let Err(e) = write_json(&out, &json) {
+			eprintln!("error: {e}");
 			return ExitCode::from(1);
 		}
 	}

@@ -1,0 +1,473 @@
+//! Keeping a chain busy: sign and submit transactions while fewer than a window of records is
+//! submitted but not yet finalized, and count what the finalized head holds.
+//!
+//! The count is read from the chain, not from transaction-status streams, so it is the same
+//! measure for the access-log pallet (entries stored, [`Counter::Entries`]) and for the naive
+//! baseline (remarks by one account, [`Counter::Nonce`]): what a finalized block proves.
+
+use accesslog_client::{runtime, ChainConfig, Client, Keypair, RecordInput};
+use std::{
+	collections::BTreeMap,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc, Mutex,
+	},
+	time::{Duration, Instant},
+};
+use subxt::{
+	backend::BlockRef, config::DefaultExtrinsicParamsBuilder, transactions::Payload,
+	utils::AccountId32, utils::H256,
+};
+use subxt_rpcs::rpc_params;
+use tokio::sync::Semaphore;
+
+/// What the finalized head is asked for.
+#[derive(Clone, Debug)]
+pub enum Counter {
+	/// Entries the access-log pallet holds.
+	Entries,
+	/// Transactions `account` has had included (its nonce).
+	Nonce(AccountId32),
+}
+
+impl Counter {
+	/// The count at block `hash`.
+	pub async fn at(&self, client: &Client, hash: H256) -> Result<u64, String> {
+		match self {
+			Counter::Entries => client
+				.query()
+				.at(format!("{hash:?}"))
+				.stats()
+				.await
+				.map(|s| s.entries)
+				.map_err(|e| e.to_string()),
+			Counter::Nonce(who) => {
+				let at = client
+					.api()
+					.at_block(BlockRef::from_hash(hash))
+					.await
+					.map_err(|e| e.to_string())?;
+				let info = at
+					.storage()
+					.fetch(runtime::storage().system().account(), (who.clone(),))
+					.await
+					.map_err(|e| e.to_string())?
+					.decode()
+					.map_err(|e| e.to_string())?;
+				Ok(u64::from(info.nonce))
+			},
+		}
+	}
+
+	/// The count at the finalized head, and that head.
+	pub async fn finalized(&self, client: &Client) -> Result<(u64, H256), String> {
+		let hash: H256 = client
+			.rpc()
+			.request("chain_getFinalizedHead", rpc_params![])
+			.await
+			.map_err(|e| e.to_string())?;
+		Ok((self.at(client, hash).await?, hash))
+	}
+}
+
+/// When to stop submitting.
+#[derive(Clone, Copy, Debug)]
+pub enum Until {
+	/// After this long (then wait until everything submitted is finalized).
+	Elapsed(Duration),
+	/// Once this many records are submitted (then wait likewise).
+	Records(u64),
+}
+
+/// What a run of [`pump`] did.
+#[derive(Clone, Debug, Default)]
+pub struct Pumped {
+	/// Records submitted.
+	pub submitted: u64,
+	/// Transactions submitted.
+	pub transactions: u64,
+	/// Transactions sent again because a pool dropped them.
+	pub resent: u64,
+	/// `(seconds since start, records finalized since start)`, sampled every 250 ms.
+	pub timeline: Vec<(f64, u64)>,
+	/// Seconds from the start until everything submitted was finalized.
+	pub drained_after: f64,
+}
+
+impl Pumped {
+	/// Records finalized per second between `from` and `to` seconds (from the timeline).
+	pub fn rate(&self, from: f64, to: f64) -> f64 {
+		let at = |t: f64| {
+			self.timeline.iter().take_while(|(s, _)| *s <= t).last().map(|p| *p).unwrap_or((0.0, 0))
+		};
+		let (a, b) = (at(from), at(to));
+		if b.0 > a.0 {
+			(b.1 - a.1) as f64 / (b.0 - a.0)
+		} else {
+			0.0
+		}
+	}
+
+	/// Records finalized in each whole second since the start.
+	pub fn per_second(&self) -> Vec<u64> {
+		let last = self.timeline.last().map(|p| p.0.ceil() as usize).unwrap_or(0);
+		let mut out = vec![0u64; last];
+		let mut prev = 0u64;
+		for &(t, n) in &self.timeline {
+			let second = (t.ceil() as usize).saturating_sub(1).min(last.saturating_sub(1));
+			if let Some(slot) = out.get_mut(second) {
+				*slot += n - prev;
+			}
+			prev = n;
+		}
+		out
+	}
+}
+
+/// Sign with `signer` and submit the transactions `next` makes (a call and the records it
+/// carries; `None` when there is nothing more), keeping at most `window` records submitted but
+/// not finalized, until `until`; then wait until the finalized head holds everything submitted.
+/// `progress` is called every 10 s with (seconds, records finalized, records submitted).
+pub async fn pump<C, F>(
+	client: &Client,
+	signer: &Keypair,
+	counter: Counter,
+	window: u64,
+	until: Until,
+	mut next: F,
+	progress: impl Fn(f64, u64, u64) + Send + 'static,
+) -> Result<Pumped, String>
+where
+	C: Payload,
+	F: FnMut() -> Option<(C, u64)>,
+{
+	let (base, _) = counter.finalized(client).await?;
+	let start = Instant::now();
+	let finalized = Arc::new(AtomicU64::new(0));
+	let submitted = Arc::new(AtomicU64::new(0));
+	let timeline = Arc::new(Mutex::new(vec![(0.0, 0u64)]));
+	let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+
+	let watcher = {
+		let (client, counter, finalized, submitted, timeline, failure) = (
+			client.clone(),
+			counter.clone(),
+			finalized.clone(),
+			submitted.clone(),
+			timeline.clone(),
+			failure.clone(),
+		);
+		tokio::spawn(async move {
+			let mut last_report = 0.0;
+			loop {
+				tokio::time::sleep(Duration::from_millis(250)).await;
+				match counter.finalized(&client).await {
+					Ok((n, _)) => {
+						let done = n.saturating_sub(base);
+						finalized.store(done, Ordering::SeqCst);
+						let t = start.elapsed().as_secs_f64();
+						timeline.lock().expect("not poisoned; qed").push((t, done));
+						if t - last_report >= 10.0 {
+							last_report = t;
+							progress(t, done, submitted.load(Ordering::SeqCst));
+						}
+					},
+					Err(e) => {
+						failure.lock().expect("not poisoned; qed").get_or_insert(e);
+					},
+				}
+			}
+		})
+	};
+
+	let account: AccountId32 = signer.public_key().into();
+	let mut nonce = client.next_nonce(&account).await.map_err(|e| e.to_string())?;
+	let rpcs = Arc::new(Semaphore::new(32));
+	let at = client.api().at_current_block().await.map_err(|e| e.to_string())?;
+	let mut anchor = (at.block_number(), at.block_ref().hash());
+	let mut txs = at.transactions();
+	let mut anchored = Instant::now();
+	let mut transactions = 0u64;
+	// Signed transactions by nonce, kept to resend those a pool drops.
+	let mut sent_txs: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+	let mut resent = 0u64;
+	let (mut last_done, mut stalled_since) = (0u64, Instant::now());
+	let result = async {
+		loop {
+			if let Some(e) = failure.lock().expect("not poisoned; qed").clone() {
+				return Err(e);
+			}
+			resend_if_stalled(
+				client,
+				&account,
+				&finalized,
+				&submitted,
+				&mut sent_txs,
+				(&mut last_done, &mut stalled_since),
+				&mut resent,
+			)
+			.await?;
+			let sent = submitted.load(Ordering::SeqCst);
+			let done = match until {
+				Until::Elapsed(d) => start.elapsed() >= d,
+				Until::Records(n) => sent >= n,
+			};
+			if done {
+				break;
+			}
+			if sent.saturating_sub(finalized.load(Ordering::SeqCst)) >= window {
+				tokio::time::sleep(Duration::from_millis(10)).await;
+				continue;
+			}
+			let Some((call, n)) = next() else { break };
+			// Mortal transactions are anchored at a finalized block: re-anchor every 5 s.
+			if anchored.elapsed() > Duration::from_secs(5) {
+				let at = client.api().at_current_block().await.map_err(|e| e.to_string())?;
+				anchor = (at.block_number(), at.block_ref().hash());
+				txs = at.transactions();
+				anchored = Instant::now();
+			}
+			// Signed offline (subxt's `create_signed` asks the node for the nonce every time,
+			// one round trip per transaction, which would throttle the naive baseline).
+			let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
+				.nonce(nonce)
+				.mortal_from_unchecked(64, anchor.0, anchor.1)
+				.build();
+			let tx = txs
+				.create_signable_offline(&call, params)
+				.and_then(|mut t| t.sign(signer))
+				.map_err(|e| e.to_string())?;
+			sent_txs.insert(nonce, tx.encoded().to_vec());
+			while sent_txs.len() > 20_000 {
+				sent_txs.pop_first();
+			}
+			nonce += 1;
+			transactions += 1;
+			submitted.fetch_add(n, Ordering::SeqCst);
+			let permit = rpcs.clone().acquire_owned().await.expect("never closed; qed");
+			let failure = failure.clone();
+			tokio::spawn(async move {
+				if let Err(e) = tx.submit().await {
+					failure
+						.lock()
+						.expect("not poisoned; qed")
+						.get_or_insert(format!("a transaction was refused: {e}"));
+				}
+				drop(permit);
+			});
+		}
+		// Drain: everything submitted must reach a finalized block; give up after 60 s without
+		// progress.
+		let (mut last, mut since) = (finalized.load(Ordering::SeqCst), Instant::now());
+		loop {
+			if let Some(e) = failure.lock().expect("not poisoned; qed").clone() {
+				return Err(e);
+			}
+			let now = finalized.load(Ordering::SeqCst);
+			if now >= submitted.load(Ordering::SeqCst) {
+				return Ok(());
+			}
+			resend_if_stalled(
+				client,
+				&account,
+				&finalized,
+				&submitted,
+				&mut sent_txs,
+				(&mut last_done, &mut stalled_since),
+				&mut resent,
+			)
+			.await?;
+			if now != last {
+				(last, since) = (now, Instant::now());
+			} else if since.elapsed() > Duration::from_secs(60) {
+				return Err(format!(
+					"{} of {} submitted records not finalized after 60 s without progress",
+					submitted.load(Ordering::SeqCst) - now,
+					submitted.load(Ordering::SeqCst)
+				));
+			}
+			tokio::time::sleep(Duration::from_millis(50)).await;
+		}
+	}
+	.await;
+	let drained_after = start.elapsed().as_secs_f64();
+	watcher.abort();
+	result?;
+	let timeline = timeline.lock().expect("not poisoned; qed").clone();
+	Ok(Pumped {
+		submitted: submitted.load(Ordering::SeqCst),
+		transactions,
+		resent,
+		timeline,
+		drained_after,
+	})
+}
+
+/// A pool may drop transactions it accepted (the SDK's fork-aware pool does, for one sender
+/// flooding it: docs/performance.md). When nothing has been finalized for 10 s while records
+/// are pending, ask the node for the account's next nonce, counting its pool: every transaction
+/// from there on that we sent is sent again (a copy still in a pool is refused as already
+/// imported, which is fine).
+async fn resend_if_stalled(
+	client: &Client,
+	account: &AccountId32,
+	finalized: &AtomicU64,
+	submitted: &AtomicU64,
+	sent_txs: &mut BTreeMap<u64, Vec<u8>>,
+	(last_done, stalled_since): (&mut u64, &mut Instant),
+	resent: &mut u64,
+) -> Result<(), String> {
+	let done = finalized.load(Ordering::SeqCst);
+	if done != *last_done || done >= submitted.load(Ordering::SeqCst) {
+		(*last_done, *stalled_since) = (done, Instant::now());
+		return Ok(());
+	}
+	if stalled_since.elapsed() < Duration::from_secs(10) {
+		return Ok(());
+	}
+	*stalled_since = Instant::now();
+	let next = client.next_nonce(account).await.map_err(|e| e.to_string())?;
+	let missing: Vec<(u64, Vec<u8>)> =
+		sent_txs.range(next..).map(|(n, tx)| (*n, tx.clone())).collect();
+	if missing.is_empty() {
+		return Ok(());
+	}
+	eprintln!(
+		"  the pool lost {} transactions (nonce {next} onward): sending them again",
+		missing.len()
+	);
+	for (_, tx) in missing {
+		let hex = accesslog_client::rpc_types::hex(&tx);
+		let answer: Result<H256, _> =
+			client.rpc().request("author_submitExtrinsic", rpc_params![hex]).await;
+		if answer.is_ok() {
+			*resent += 1;
+		}
+	}
+	Ok(())
+}
+
+/// One synthetic access entry, number `i` of a workload over `citizens` citizens and
+/// `officials` officials: realistic field sizes (agency and system names in Chinese, the API
+/// path, a purpose code), keyed-hash references derived from the numbers (so a test can query
+/// them back), accessed at `occurred_at` (ms).
+pub fn entry(
+	i: u64,
+	source: u32,
+	seq: u64,
+	occurred_at: u64,
+	citizens: u64,
+	officials: u64,
+) -> RecordInput {
+	const CALLERS: [(&str, &str); 4] = [
+		("高雄市政府社會局", "社會福利補助審核系統"),
+		("高雄市政府民政局", "戶籍資料查詢服務"),
+		("高雄市政府警察局", "治安案件查詢系統"),
+		("高雄市政府衛生局", "長期照護管理系統"),
+	];
+	const ACTIONS: [&str; 3] = [
+		"GET /household/v1/persons/{id}",
+		"GET /household/v1/households/{id}/members",
+		"POST /household/v1/persons:batchGet",
+	];
+	let (agency, system) = CALLERS[(i % CALLERS.len() as u64) as usize];
+	RecordInput {
+		source,
+		seq,
+		occurred_at,
+		agency: agency.as_bytes().to_vec(),
+		system: system.as_bytes().to_vec(),
+		accessor_ref: official_ref(i % officials.max(1)),
+		citizen_ref: citizen_ref(i % citizens.max(1)),
+		key_id: 1,
+		action: ACTIONS[(i % ACTIONS.len() as u64) as usize].as_bytes().to_vec(),
+		purpose: b"019".to_vec(),
+		status: 200,
+		records: 1,
+		record_hash: accesslog_client::record::blake2_256(&i.to_le_bytes()),
+	}
+}
+
+/// The SCALE encoding of `r`, byte for byte what `submit` carries (a struct encodes as its fields
+/// in order).
+pub fn scale_encoded(r: &RecordInput) -> Vec<u8> {
+	use codec::Encode;
+	(
+		r.source,
+		r.seq,
+		r.occurred_at,
+		&r.agency,
+		&r.system,
+		r.accessor_ref,
+		r.citizen_ref,
+		r.key_id,
+		&r.action,
+		&r.purpose,
+		r.status,
+		r.records,
+		r.record_hash,
+	)
+		.encode()
+}
+
+/// The citizen reference of synthetic citizen `n` (see [`entry`]).
+pub fn citizen_ref(n: u64) -> [u8; 32] {
+	accesslog_client::record::blake2_256(format!("citizen-{n}").as_bytes())
+}
+
+/// The official reference of synthetic official `n` (see [`entry`]).
+pub fn official_ref(n: u64) -> [u8; 32] {
+	accesslog_client::record::blake2_256(format!("official-{n}").as_bytes())
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn rate_and_per_second_come_from_the_timeline() {
+		let p = Pumped {
+			timeline: vec![(0.0, 0), (0.5, 0), (1.0, 100), (1.5, 400), (2.0, 400), (3.0, 1000)],
+			..Default::default()
+		};
+		assert_eq!(p.rate(1.0, 3.0), 450.0);
+		assert_eq!(p.rate(0.0, 2.0), 200.0);
+		assert_eq!(p.rate(2.0, 2.0), 0.0, "an empty interval has no rate");
+		assert_eq!(p.per_second(), vec![100, 300, 600]);
+		assert_eq!(p.per_second().iter().sum::<u64>(), 1000);
+	}
+
+	#[test]
+	fn entries_cycle_through_citizens_and_officials() {
+		let a = entry(3, 0, 10, 1_000, 2, 5);
+		let b = entry(5, 0, 12, 1_000, 2, 5);
+		assert_eq!(a.citizen_ref, b.citizen_ref, "3 and 5 are the same citizen of 2");
+		assert_ne!(a.accessor_ref, b.accessor_ref);
+		assert_eq!(a.citizen_ref, citizen_ref(1));
+		assert_eq!(entry(0, 0, 0, 0, 2, 5).accessor_ref, official_ref(0));
+		assert_ne!(a.record_hash, b.record_hash);
+	}
+
+	#[test]
+	fn scale_encoding_is_the_call_argument() {
+		use codec::Decode;
+		use subxt::ext::scale_encode::EncodeAsType;
+		let bytes = include_bytes!("../../client/metadata/accesslog.scale");
+		let metadata = subxt::Metadata::decode(&mut &bytes[..]).expect("checked-in metadata");
+		let submit = metadata
+			.pallet_by_name("AccessLog")
+			.and_then(|p| p.call_variant_by_name("submit"))
+			.expect("AccessLog.submit exists");
+		let r = entry(7, 0, 8, 1_700_000_000_000, 10, 10);
+		let expected = r.encode_as_type(submit.fields[0].ty.id, metadata.types()).expect("encodes");
+		assert_eq!(scale_encoded(&r), expected);
+	}
+}

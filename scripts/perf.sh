@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The performance scenarios of docs/performance.md, each one command. Results (JSON) and charts
+# (PNG) go to .local/perf (PERF_OUT to change it).
+#
+#   scripts/perf.sh sla [accesslog-load sla options]         50 users, 10 min, against the local
+#        three-validator network (start it first: scripts/run.sh) through an ingest gateway that
+#        this script starts in front of it (scripts/gateway.sh)
+#   scripts/perf.sh throughput [options]   highest sustained finalized entries/s on the local
+#        network, then the naive baseline (one system.remark_with_event per record), and the ratio
+#   scripts/perf.sh scale [options]        fills a fresh dev node of its own to 10 k, 100 k and 1 M
+#        entries; query latency and database bytes per entry at each step (~20 min)
+#   scripts/perf.sh chart                  PNG charts of the JSON results present
+#
+# Add --dev to sla or throughput to run against one dev node (scripts/run.sh --dev) instead.
+# Options after the scenario (and --dev) go to `accesslog-load <scenario>`; see its --help.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+OUT="${PERF_OUT:-$REPO_ROOT/.local/perf}"
+LOAD_BIN="$CARGO_TARGET_DIR/release/accesslog-load"
+mkdir -p "$OUT"
+scenario="${1:-}"; shift || true
+dev=0
+if [[ "${1:-}" == "--dev" ]]; then dev=1; shift; fi
+
+charts() {
+	local venv="$REPO_ROOT/.local/venv"
+	if ! "$venv/bin/python" -c 'import matplotlib' 2>/dev/null; then
+		log "installing matplotlib into $venv (once)"
+		python3 -m venv "$venv" || die "python3 -m venv failed (Debian/Ubuntu: apt-get install python3-venv)"
+		"$venv/bin/pip" install -q matplotlib
+	fi
+	local files=()
+	for f in sla throughput scale; do [[ -f "$OUT/$f.json" ]] && files+=("$OUT/$f.json"); done
+	[[ ${#files[@]} -gt 0 ]] || die "no results in $OUT yet: run a scenario first"
+	"$venv/bin/python" "$REPO_ROOT/scripts/perf-chart.py" "${files[@]}" --out-dir "$OUT"
+}
+
+network_urls() {
+	if [[ $dev == 1 ]]; then
+		echo "ws://127.0.0.1:9944"
+	else
+		local urls
+		urls="$("$REPO_ROOT/scripts/localnet.sh" urls)"
+		curl -sf -m 5 -H 'Content-Type: application/json' \
+			-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+			"http://$(echo "${urls%%,*}" | sed 's#ws://##')" >/dev/null ||
+			die "the local network does not answer at ${urls%%,*}: start it with scripts/run.sh (or use --dev)"
+		echo "$urls"
+	fi
+}
+
+build() {
+	[[ -x "$LOAD_BIN" && -x "$NODE_BIN" ]] || "$REPO_ROOT/scripts/build.sh"
+}
+
+case "$scenario" in
+	sla)
+		build
+		urls="$(network_urls)"
+		gw_log="$OUT/gateway.log"
+		if [[ $dev == 1 ]]; then gw_args=(--dev); else gw_args=(); fi
+		log "starting an ingest gateway in front of $urls (log: $gw_log)"
+		"$REPO_ROOT/scripts/gateway.sh" "${gw_args[@]}" >"$gw_log" 2>&1 &
+		gw=$!
+		trap 'kill $gw 2>/dev/null || true; wait $gw 2>/dev/null || true' EXIT
+		for _ in $(seq 1 100); do
+			curl -sf -m 2 http://127.0.0.1:8080/health >/dev/null && break
+			kill -0 $gw 2>/dev/null || die "the gateway stopped: see $gw_log"
+			sleep 0.3
+		done
+		ACCESSLOG_GATEWAY_TOKEN="$(cat "$REPO_ROOT/.local/gateway/token")"
+		export ACCESSLOG_GATEWAY_TOKEN
+		export ACCESSLOG_PSEUDONYM_KEY="${ACCESSLOG_PSEUDONYM_KEY:-1:0x$(printf '07%.0s' {1..32})}"
+		"$LOAD_BIN" sla --nodes "$urls" --out "$OUT/sla.json" "$@"
+		;;
+	throughput)
+		build
+		urls="$(network_urls)"
+		if [[ $dev == 1 ]]; then submitter=//Alice; else submitter=//Dave; fi
+		export ACCESSLOG_SUBMITTER_KEY="${ACCESSLOG_SUBMITTER_KEY:-$submitter}"
+		export ACCESSLOG_BASELINE_KEY="${ACCESSLOG_BASELINE_KEY:-//Alice}"
+		"$LOAD_BIN" throughput --nodes "${urls%%,*}" --out "$OUT/throughput.json" "$@"
+		;;
+	scale)
+		build
+		base="$(mktemp -d)"
+		port=9977
+		log "starting a fresh dev node for the scale run (data: $base, RPC :$port)"
+		"$NODE_BIN" --dev --base-path "$base" --rpc-port $port --no-prometheus --no-telemetry \
+			--rpc-max-connections 1000 >"$OUT/scale-node.log" 2>&1 &
+		node=$!
+		trap 'kill $node 2>/dev/null || true; wait $node 2>/dev/null || true; rm -rf "$base"' EXIT
+		for _ in $(seq 1 100); do
+			curl -sf -m 2 -H 'Content-Type: application/json' \
+				-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+				http://127.0.0.1:$port >/dev/null && break
+			kill -0 $node 2>/dev/null || die "the node stopped: see $OUT/scale-node.log"
+			sleep 0.3
+		done
+		export ACCESSLOG_SUBMITTER_KEY="${ACCESSLOG_SUBMITTER_KEY:-//Alice}"
+		"$LOAD_BIN" scale --nodes ws://127.0.0.1:$port --db-path "$base" --out "$OUT/scale.json" "$@"
+		;;
+	chart) charts ;;
+	*) die "usage: scripts/perf.sh sla|throughput|scale [--dev] [options] | chart (see the top of $0)" ;;
+esac
