@@ -4,7 +4,8 @@
 # dev pseudonymisation key. Writes its configuration, queue, TLS certificate and client token to
 # .local/gateway (kept between runs), prints how to send logs, and runs in the foreground.
 #   scripts/gateway.sh [--dev] [--http ADDR] [--syslog ADDR] [--syslog-tls ADDR]
-# Real deployments: docs/gateway.md and deploy/gateway.example.toml.
+# GATEWAY_DIR selects another folder. Real deployments: docs/gateway.md and
+# deploy/gateway.example.toml.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 dev=0 http=127.0.0.1:8080 syslog=127.0.0.1:1514 syslog_tls=127.0.0.1:6514
@@ -20,7 +21,7 @@ while [[ $# -gt 0 ]]; do
 done
 GW_BIN="$CARGO_TARGET_DIR/release/accesslog-gateway"
 [[ -x "$GW_BIN" ]] || "$REPO_ROOT/scripts/build.sh"
-dir="$REPO_ROOT/.local/gateway"
+dir="${GATEWAY_DIR:-$REPO_ROOT/.local/gateway}"
 mkdir -p "$dir" && chmod 700 "$dir"
 if [[ $dev == 1 ]]; then
 	nodes='["ws://127.0.0.1:9944"]' submitter='//Alice'

@@ -60,6 +60,10 @@ case "$scenario" in
 		urls="$(network_urls)"
 		gw_log="$OUT/gateway.log"
 		if [[ $dev == 1 ]]; then gw_args=(--dev); else gw_args=(); fi
+		# A gateway of its own, with an empty queue: the records' sequence numbers start after
+		# the chain's last one, and a queue remembering other runs' numbers would refuse them.
+		export GATEWAY_DIR="$OUT/gateway"
+		rm -rf "$GATEWAY_DIR/queue"
 		log "starting an ingest gateway in front of $urls (log: $gw_log)"
 		"$REPO_ROOT/scripts/gateway.sh" "${gw_args[@]}" >"$gw_log" 2>&1 &
 		gw=$!
@@ -69,7 +73,7 @@ case "$scenario" in
 			kill -0 $gw 2>/dev/null || die "the gateway stopped: see $gw_log"
 			sleep 0.3
 		done
-		ACCESSLOG_GATEWAY_TOKEN="$(cat "$REPO_ROOT/.local/gateway/token")"
+		ACCESSLOG_GATEWAY_TOKEN="$(awk '/^token:/ {print $2}' "$GATEWAY_DIR/token")"
 		export ACCESSLOG_GATEWAY_TOKEN
 		export ACCESSLOG_PSEUDONYM_KEY="${ACCESSLOG_PSEUDONYM_KEY:-1:0x$(printf '07%.0s' {1..32})}"
 		"$LOAD_BIN" sla --nodes "$urls" --out "$OUT/sla.json" "$@"

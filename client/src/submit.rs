@@ -99,12 +99,18 @@ impl Client {
 			Some(n) => n,
 			None => self.next_nonce(&submitter.account_id()).await?,
 		};
-		// Mortality is anchored at the last finalized block, which every node has.
-		let mut txs = self.api().at_current_block().await.map_err(Error::chain)?.transactions();
-		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().nonce(n).build();
+		// Mortality is anchored at the last finalized block, which every node has (64 blocks).
+		// Signed offline: subxt's `create_signed` would ask the node for the nonce we already
+		// know, one more round trip per transaction.
+		let at = self.api().at_current_block().await.map_err(Error::chain)?;
+		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
+			.nonce(n)
+			.mortal_from_unchecked(64, at.block_number(), at.block_ref().hash())
+			.build();
 		let submitted = async {
-			txs.create_signed(call, submitter.keypair(), params)
-				.await
+			at.transactions()
+				.create_signable_offline(call, params)
+				.and_then(|mut t| t.sign(submitter.keypair()))
 				.map_err(|e| Error::Refused(e.to_string()))?
 				.submit_and_watch()
 				.await

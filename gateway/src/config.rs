@@ -10,8 +10,8 @@
 //!
 //! [submit]
 //! batch_size = 500                     # records per submit_batch transaction (1..=500)
-//! batch_delay_ms = 50                  # how long a partial batch waits for more records
-//! inflight = 4                         # transactions per source not yet in a block
+//! batch_delay_ms = 250                 # how long a partial batch waits for more records
+//! inflight = 12                        # transactions per source not yet in a block
 //!
 //! [pseudonym]
 //! key_file = "/etc/accesslog/pseudonym-key.json"   # {"key_id": N, "secret": "0x…"}
@@ -130,8 +130,8 @@ impl Default for SubmitConfig {
 	fn default() -> Self {
 		SubmitConfig {
 			batch_size: 500,
-			batch_delay_ms: 50,
-			inflight: 4,
+			batch_delay_ms: 250,
+			inflight: 12,
 			max_backoff_ms: 30_000,
 			inclusion_timeout_secs: 60,
 		}

@@ -183,13 +183,10 @@ where
 	let account: AccountId32 = signer.public_key().into();
 	let mut nonce = client.next_nonce(&account).await.map_err(|e| e.to_string())?;
 	let rpcs = Arc::new(Semaphore::new(32));
-	let at = client.api().at_current_block().await.map_err(|e| e.to_string())?;
-	let mut anchor = (at.block_number(), at.block_ref().hash());
-	let mut txs = at.transactions();
-	let mut anchored = Instant::now();
+	let mut signing = Signing::new(client, signer).await?;
 	let mut transactions = 0u64;
-	// Signed transactions by nonce, kept to resend those a pool drops.
-	let mut sent_txs: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+	// Calls by nonce, kept to send again those a pool drops.
+	let mut sent_calls: BTreeMap<u64, C> = BTreeMap::new();
 	let mut resent = 0u64;
 	let (mut last_done, mut stalled_since) = (0u64, Instant::now());
 	let result = async {
@@ -198,11 +195,10 @@ where
 				return Err(e);
 			}
 			resend_if_stalled(
-				client,
-				&account,
+				&mut signing,
 				&finalized,
 				&submitted,
-				&mut sent_txs,
+				&sent_calls,
 				(&mut last_done, &mut stalled_since),
 				&mut resent,
 			)
@@ -220,26 +216,10 @@ where
 				continue;
 			}
 			let Some((call, n)) = next() else { break };
-			// Mortal transactions are anchored at a finalized block: re-anchor every 5 s.
-			if anchored.elapsed() > Duration::from_secs(5) {
-				let at = client.api().at_current_block().await.map_err(|e| e.to_string())?;
-				anchor = (at.block_number(), at.block_ref().hash());
-				txs = at.transactions();
-				anchored = Instant::now();
-			}
-			// Signed offline (subxt's `create_signed` asks the node for the nonce every time,
-			// one round trip per transaction, which would throttle the naive baseline).
-			let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
-				.nonce(nonce)
-				.mortal_from_unchecked(64, anchor.0, anchor.1)
-				.build();
-			let tx = txs
-				.create_signable_offline(&call, params)
-				.and_then(|mut t| t.sign(signer))
-				.map_err(|e| e.to_string())?;
-			sent_txs.insert(nonce, tx.encoded().to_vec());
-			while sent_txs.len() > 20_000 {
-				sent_txs.pop_first();
+			let tx = signing.sign(&call, nonce).await?;
+			sent_calls.insert(nonce, call);
+			while sent_calls.len() > 20_000 {
+				sent_calls.pop_first();
 			}
 			nonce += 1;
 			transactions += 1;
@@ -247,7 +227,10 @@ where
 			let permit = rpcs.clone().acquire_owned().await.expect("never closed; qed");
 			let failure = failure.clone();
 			tokio::spawn(async move {
-				if let Err(e) = tx.submit().await {
+				// A node that does not answer within 30 s is treated like a pool that dropped
+				// the transaction: `resend_if_stalled` finds it by its nonce.
+				let answer = tokio::time::timeout(Duration::from_secs(30), tx.submit()).await;
+				if let Ok(Err(e)) = answer {
 					failure
 						.lock()
 						.expect("not poisoned; qed")
@@ -268,11 +251,10 @@ where
 				return Ok(());
 			}
 			resend_if_stalled(
-				client,
-				&account,
+				&mut signing,
 				&finalized,
 				&submitted,
-				&mut sent_txs,
+				&sent_calls,
 				(&mut last_done, &mut stalled_since),
 				&mut resent,
 			)
@@ -303,17 +285,56 @@ where
 	})
 }
 
-/// A pool may drop transactions it accepted (the SDK's fork-aware pool does, for one sender
-/// flooding it: docs/performance.md). When nothing has been finalized for 10 s while records
-/// are pending, ask the node for the account's next nonce, counting its pool: every transaction
-/// from there on that we sent is sent again (a copy still in a pool is refused as already
-/// imported, which is fine).
-async fn resend_if_stalled(
-	client: &Client,
-	account: &AccountId32,
+type Submittable = subxt::transactions::SubmittableTransaction<
+	ChainConfig,
+	subxt::client::OnlineClientAtBlockImpl<ChainConfig>,
+>;
+
+/// Signs offline with explicit nonces (subxt's `create_signed` asks the node for the nonce
+/// every time, one round trip per transaction, which would throttle the naive baseline); the
+/// mortality is anchored at a recent finalized block, renewed every 5 s.
+struct Signing<'a> {
+	client: &'a Client,
+	signer: &'a Keypair,
+	account: AccountId32,
+	at: subxt::client::OnlineClientAtBlock<ChainConfig>,
+	anchored: Instant,
+}
+
+impl<'a> Signing<'a> {
+	async fn new(client: &'a Client, signer: &'a Keypair) -> Result<Self, String> {
+		let at = client.api().at_current_block().await.map_err(|e| e.to_string())?;
+		let account = signer.public_key().into();
+		Ok(Signing { client, signer, account, at, anchored: Instant::now() })
+	}
+
+	async fn sign<C: Payload>(&mut self, call: &C, nonce: u64) -> Result<Submittable, String> {
+		if self.anchored.elapsed() > Duration::from_secs(5) {
+			self.at = self.client.api().at_current_block().await.map_err(|e| e.to_string())?;
+			self.anchored = Instant::now();
+		}
+		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
+			.nonce(nonce)
+			.mortal_from_unchecked(64, self.at.block_number(), self.at.block_ref().hash())
+			.build();
+		self.at
+			.transactions()
+			.create_signable_offline(call, params)
+			.and_then(|mut t| t.sign(self.signer))
+			.map_err(|e| e.to_string())
+	}
+}
+
+/// A pool may drop transactions it accepted (the SDK's fork-aware pool does, under a burst from
+/// one sender: docs/performance.md). When nothing has been finalized for 10 s while records are
+/// pending, ask the node for the account's next nonce, counting its pool, and sign every call
+/// we sent from that nonce on again, anchored at a newer block (a dropped transaction's hash is
+/// banned for a while, so the same bytes would be refused).
+async fn resend_if_stalled<C: Payload>(
+	signing: &mut Signing<'_>,
 	finalized: &AtomicU64,
 	submitted: &AtomicU64,
-	sent_txs: &mut BTreeMap<u64, Vec<u8>>,
+	sent_calls: &BTreeMap<u64, C>,
 	(last_done, stalled_since): (&mut u64, &mut Instant),
 	resent: &mut u64,
 ) -> Result<(), String> {
@@ -326,21 +347,16 @@ async fn resend_if_stalled(
 		return Ok(());
 	}
 	*stalled_since = Instant::now();
-	let next = client.next_nonce(account).await.map_err(|e| e.to_string())?;
-	let missing: Vec<(u64, Vec<u8>)> =
-		sent_txs.range(next..).map(|(n, tx)| (*n, tx.clone())).collect();
-	if missing.is_empty() {
+	let next = signing.client.next_nonce(&signing.account).await.map_err(|e| e.to_string())?;
+	let missing = sent_calls.range(next..).count();
+	if missing == 0 {
 		return Ok(());
 	}
-	eprintln!(
-		"  the pool lost {} transactions (nonce {next} onward): sending them again",
-		missing.len()
-	);
-	for (_, tx) in missing {
-		let hex = accesslog_client::rpc_types::hex(&tx);
-		let answer: Result<H256, _> =
-			client.rpc().request("author_submitExtrinsic", rpc_params![hex]).await;
-		if answer.is_ok() {
+	eprintln!("  the pool lost {missing} transactions (nonce {next} onward): signing them again");
+	signing.anchored = Instant::now() - Duration::from_secs(60);
+	for (nonce, call) in sent_calls.range(next..) {
+		let tx = signing.sign(call, *nonce).await?;
+		if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_secs(10), tx.submit()).await {
 			*resent += 1;
 		}
 	}

@@ -192,3 +192,19 @@ pub async fn run(
 	}
 	Ok(steps)
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn dir_bytes_sums_files_in_subfolders() {
+		let dir = tempfile::tempdir().unwrap();
+		std::fs::write(dir.path().join("a"), [0u8; 100]).unwrap();
+		std::fs::create_dir_all(dir.path().join("x/y")).unwrap();
+		std::fs::write(dir.path().join("x/y/b"), [0u8; 23]).unwrap();
+		assert_eq!(dir_bytes(dir.path()).unwrap(), 123);
+		let missing = dir_bytes(&dir.path().join("nope")).unwrap_err();
+		assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+	}
+}

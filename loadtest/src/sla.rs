@@ -52,6 +52,8 @@ struct Shared {
 	subjects: Mutex<Vec<([u8; 32], [u8; 32])>>,
 	recorder: Arc<Recorder>,
 	deadline: Instant,
+	/// Set when the gateway refuses our credentials: every user stops, the run fails.
+	fatal: Mutex<Option<String>>,
 }
 
 /// Run `users` users for `duration`; `progress` is called every 10 s with the recorder.
@@ -61,6 +63,10 @@ pub async fn run(
 	duration: Duration,
 	progress: impl Fn(&Recorder) + Send + 'static,
 ) -> Result<Arc<Recorder>, String> {
+	let health = format!("{}/health", target.gateway);
+	http_request(Method::GET, &health, &[], Bytes::new()).await.map_err(|e| {
+		format!("the gateway does not answer at {health}: {e} (scripts/gateway.sh)")
+	})?;
 	let mut clients = Vec::new();
 	for node in &target.nodes {
 		clients.push(Client::connect(&[node]).await.map_err(|e| e.to_string())?);
@@ -77,6 +83,7 @@ pub async fn run(
 		subjects: Mutex::new(Vec::new()),
 		recorder: recorder.clone(),
 		deadline: Instant::now() + duration,
+		fatal: Mutex::new(None),
 	});
 	let reporter = {
 		let recorder = recorder.clone();
@@ -96,12 +103,17 @@ pub async fn run(
 		t.await.map_err(|e| e.to_string())?;
 	}
 	reporter.abort();
+	if let Some(e) = shared.fatal.lock().expect("not poisoned; qed").clone() {
+		return Err(e);
+	}
 	Ok(recorder)
 }
 
 async fn user_loop(user: u64, shared: Arc<Shared>, client: Client) {
 	let mut rng = Rng::new(0x5eed ^ user);
-	while Instant::now() < shared.deadline {
+	while Instant::now() < shared.deadline
+		&& shared.fatal.lock().expect("not poisoned; qed").is_none()
+	{
 		let pick = rng.below(100);
 		match pick {
 			0..50 => submit(&shared, &mut rng, 1, "submit").await,
@@ -185,6 +197,12 @@ async fn submit(shared: &Shared, rng: &mut Rng, n: u64, op: &'static str) {
 		},
 		Ok((status, _, body)) => {
 			let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+			if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+				shared.fatal.lock().expect("not poisoned; qed").get_or_insert(format!(
+					"the gateway refused the token (HTTP {status}: {text}): check {}",
+					"ACCESSLOG_GATEWAY_TOKEN (scripts/gateway.sh writes it to .local/gateway/token)"
+				));
+			}
 			shared.recorder.error(ack, format!("HTTP {status}: {text}"));
 			return;
 		},
