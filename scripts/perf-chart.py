@@ -20,6 +20,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
+def save(fig, out_dir, name):
+    """Write `fig` as out_dir/name and close it; returns the path."""
+    fig.tight_layout()
+    path = os.path.join(out_dir, name)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def sla(result, out_dir):
     ops = result["operations"]
     names = [o["op"] for o in ops]
@@ -41,10 +50,7 @@ def sla(result, out_dir):
         f"sla: {result['users']} users, {result['duration_s']} s: {verdict}"
     )
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(out_dir, "sla-latency.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save(fig, out_dir, "sla-latency.png")
     written = [path]
 
     timeline = result["timeline"]
@@ -57,10 +63,7 @@ def sla(result, out_dir):
     ax.set_ylabel("items completed per second")
     ax.set_title("sla: throughput over time")
     ax.legend(fontsize=7, ncol=3)
-    fig.tight_layout()
-    path = os.path.join(out_dir, "sla-timeline.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save(fig, out_dir, "sla-timeline.png")
     return written + [path]
 
 
@@ -89,10 +92,7 @@ def throughput(result, out_dir):
     rate.set_xlabel("second of the phase")
     total.set_title(f"throughput: batched / naive = {result['ratio']:.1f}x")
     total.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(out_dir, "throughput.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save(fig, out_dir, "throughput.png")
     return [path]
 
 
@@ -111,10 +111,7 @@ def scale(result, out_dir):
     ax.set_ylabel("latency (ms)")
     ax.set_title("scale: query latency as the chain grows")
     ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    path = os.path.join(out_dir, "scale.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save(fig, out_dir, "scale.png")
     return [path]
 
 

@@ -16,6 +16,20 @@ struct Cli {
 	scenario: Scenario,
 }
 
+/// The node endpoints (every scenario).
+#[derive(clap::Args)]
+struct Nodes {
+	/// Node endpoints, comma-separated: `sla` spreads its queries over them, the other scenarios
+	/// use the first reachable one.
+	#[arg(
+		long = "nodes",
+		env = "ACCESSLOG_URL",
+		value_delimiter = ',',
+		default_value = "ws://127.0.0.1:9944"
+	)]
+	list: Vec<String>,
+}
+
 #[derive(Subcommand)]
 enum Scenario {
 	/// N concurrent users (submissions through the gateway, auditor queries on the nodes);
@@ -27,14 +41,8 @@ enum Scenario {
 		/// Environment variable holding the gateway client token.
 		#[arg(long, default_value = "ACCESSLOG_GATEWAY_TOKEN")]
 		token_env: String,
-		/// Node endpoints for the queries, comma-separated.
-		#[arg(
-			long,
-			env = "ACCESSLOG_URL",
-			value_delimiter = ',',
-			default_value = "ws://127.0.0.1:9944"
-		)]
-		nodes: Vec<String>,
+		#[command(flatten)]
+		nodes: Nodes,
 		/// Source name of the submitted records.
 		#[arg(long, default_value = "kcg-household-api")]
 		source: String,
@@ -54,14 +62,8 @@ enum Scenario {
 	/// The highest sustained finalized entries/s with `submit_batch`, then, in the same run,
 	/// the naive baseline (one `system.remark_with_event` per record), and their ratio.
 	Throughput {
-		/// Node endpoints (the first reachable one is used), comma-separated.
-		#[arg(
-			long,
-			env = "ACCESSLOG_URL",
-			value_delimiter = ',',
-			default_value = "ws://127.0.0.1:9944"
-		)]
-		nodes: Vec<String>,
+		#[command(flatten)]
+		nodes: Nodes,
 		/// Environment variable holding the secret URI of a submitter of the first source.
 		#[arg(long, default_value = "ACCESSLOG_SUBMITTER_KEY")]
 		submitter_env: String,
@@ -93,14 +95,8 @@ enum Scenario {
 	/// Query latency (by citizen, by official, by time range) and storage per entry as the chain
 	/// grows to each step's entry count.
 	Scale {
-		/// Node endpoint (the first reachable one is used), comma-separated.
-		#[arg(
-			long,
-			env = "ACCESSLOG_URL",
-			value_delimiter = ',',
-			default_value = "ws://127.0.0.1:9944"
-		)]
-		nodes: Vec<String>,
+		#[command(flatten)]
+		nodes: Nodes,
 		/// Environment variable holding the secret URI of a submitter of the first source.
 		#[arg(long, default_value = "ACCESSLOG_SUBMITTER_KEY")]
 		submitter_env: String,
@@ -252,7 +248,8 @@ async fn scale_cmd(
 async fn main() -> ExitCode {
 	let outcome = match Cli::parse().scenario {
 		Scenario::Sla { gateway, token_env, nodes, source, key_env, users, duration, out } => {
-			return sla_cmd(gateway, token_env, nodes, source, key_env, users, duration, out).await
+			return sla_cmd(gateway, token_env, nodes.list, source, key_env, users, duration, out)
+				.await
 		},
 		Scenario::Throughput {
 			nodes,
@@ -278,11 +275,11 @@ async fn main() -> ExitCode {
 				window,
 				baseline_window,
 			};
-			throughput_cmd(nodes, submitter_env, baseline_env, settings, out).await
+			throughput_cmd(nodes.list, submitter_env, baseline_env, settings, out).await
 		},
 		Scenario::Scale { nodes, submitter_env, steps, queries, batch, window, db_path, out } => {
 			let settings = scale::Settings { steps, queries, batch, window, db_path };
-			scale_cmd(nodes, submitter_env, settings, out).await
+			scale_cmd(nodes.list, submitter_env, settings, out).await
 		},
 	};
 	match outcome {

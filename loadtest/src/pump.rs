@@ -187,22 +187,13 @@ where
 	let mut transactions = 0u64;
 	// Calls by nonce, kept to send again those a pool drops.
 	let mut sent_calls: BTreeMap<u64, C> = BTreeMap::new();
-	let mut resent = 0u64;
-	let (mut last_done, mut stalled_since) = (0u64, Instant::now());
+	let mut stall = Stall { last_done: 0, since: Instant::now(), resent: 0 };
 	let result = async {
 		loop {
 			if let Some(e) = failure.lock().expect("not poisoned; qed").clone() {
 				return Err(e);
 			}
-			resend_if_stalled(
-				&mut signing,
-				&finalized,
-				&submitted,
-				&sent_calls,
-				(&mut last_done, &mut stalled_since),
-				&mut resent,
-			)
-			.await?;
+			stall.check(&mut signing, &finalized, &submitted, &sent_calls).await?;
 			let sent = submitted.load(Ordering::SeqCst);
 			let done = match until {
 				Until::Elapsed(d) => start.elapsed() >= d,
@@ -250,15 +241,7 @@ where
 			if now >= submitted.load(Ordering::SeqCst) {
 				return Ok(());
 			}
-			resend_if_stalled(
-				&mut signing,
-				&finalized,
-				&submitted,
-				&sent_calls,
-				(&mut last_done, &mut stalled_since),
-				&mut resent,
-			)
-			.await?;
+			stall.check(&mut signing, &finalized, &submitted, &sent_calls).await?;
 			if now != last {
 				(last, since) = (now, Instant::now());
 			} else if since.elapsed() > Duration::from_secs(60) {
@@ -279,7 +262,7 @@ where
 	Ok(Pumped {
 		submitted: submitted.load(Ordering::SeqCst),
 		transactions,
-		resent,
+		resent: stall.resent,
 		timeline,
 		drained_after,
 	})
@@ -325,42 +308,53 @@ impl<'a> Signing<'a> {
 	}
 }
 
-/// A pool may drop transactions it accepted (the SDK's fork-aware pool does, under a burst from
-/// one sender: docs/performance.md). When nothing has been finalized for 10 s while records are
-/// pending, ask the node for the account's next nonce, counting its pool, and sign every call
-/// we sent from that nonce on again, anchored at a newer block (a dropped transaction's hash is
-/// banned for a while, so the same bytes would be refused).
-async fn resend_if_stalled<C: Payload>(
-	signing: &mut Signing<'_>,
-	finalized: &AtomicU64,
-	submitted: &AtomicU64,
-	sent_calls: &BTreeMap<u64, C>,
-	(last_done, stalled_since): (&mut u64, &mut Instant),
-	resent: &mut u64,
-) -> Result<(), String> {
-	let done = finalized.load(Ordering::SeqCst);
-	if done != *last_done || done >= submitted.load(Ordering::SeqCst) {
-		(*last_done, *stalled_since) = (done, Instant::now());
-		return Ok(());
-	}
-	if stalled_since.elapsed() < Duration::from_secs(10) {
-		return Ok(());
-	}
-	*stalled_since = Instant::now();
-	let next = signing.client.next_nonce(&signing.account).await.map_err(|e| e.to_string())?;
-	let missing = sent_calls.range(next..).count();
-	if missing == 0 {
-		return Ok(());
-	}
-	eprintln!("  the pool lost {missing} transactions (nonce {next} onward): signing them again");
-	signing.anchored = Instant::now() - Duration::from_secs(60);
-	for (nonce, call) in sent_calls.range(next..) {
-		let tx = signing.sign(call, *nonce).await?;
-		if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_secs(10), tx.submit()).await {
-			*resent += 1;
+/// Progress of the finalized count, to notice a stall.
+struct Stall {
+	last_done: u64,
+	since: Instant,
+	/// Transactions signed and sent again.
+	resent: u64,
+}
+
+impl Stall {
+	/// A pool may drop transactions it accepted (the SDK's fork-aware pool does, under a burst
+	/// from one sender: docs/performance.md). When nothing has been finalized for 10 s while
+	/// records are pending, ask the node for the account's next nonce, counting its pool, and sign
+	/// every call we sent from that nonce on again, anchored at a newer block (a dropped
+	/// transaction's hash is banned for a while, so the same bytes would be refused).
+	async fn check<C: Payload>(
+		&mut self,
+		signing: &mut Signing<'_>,
+		finalized: &AtomicU64,
+		submitted: &AtomicU64,
+		sent_calls: &BTreeMap<u64, C>,
+	) -> Result<(), String> {
+		let done = finalized.load(Ordering::SeqCst);
+		if done != self.last_done || done >= submitted.load(Ordering::SeqCst) {
+			(self.last_done, self.since) = (done, Instant::now());
+			return Ok(());
 		}
+		if self.since.elapsed() < Duration::from_secs(10) {
+			return Ok(());
+		}
+		self.since = Instant::now();
+		let next = signing.client.next_nonce(&signing.account).await.map_err(|e| e.to_string())?;
+		let missing = sent_calls.range(next..).count();
+		if missing == 0 {
+			return Ok(());
+		}
+		eprintln!(
+			"  the pool lost {missing} transactions (nonce {next} onward): signing them again"
+		);
+		signing.anchored = Instant::now() - Duration::from_secs(60);
+		for (nonce, call) in sent_calls.range(next..) {
+			let tx = signing.sign(call, *nonce).await?;
+			if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_secs(10), tx.submit()).await {
+				self.resent += 1;
+			}
+		}
+		Ok(())
 	}
-	Ok(())
 }
 
 /// One synthetic access entry, number `i` of a workload over `citizens` citizens and
