@@ -219,7 +219,7 @@ where
 			let failure = failure.clone();
 			tokio::spawn(async move {
 				// A node that does not answer within 30 s is treated like a pool that dropped
-				// the transaction: `resend_if_stalled` finds it by its nonce.
+				// the transaction: `Stall::check` finds it by its nonce.
 				let answer = tokio::time::timeout(Duration::from_secs(30), tx.submit()).await;
 				if let Ok(Err(e)) = answer {
 					failure
