@@ -430,14 +430,6 @@ pub fn official_ref(n: u64) -> [u8; 32] {
 	accesslog_client::record::blake2_256(format!("official-{n}").as_bytes())
 }
 
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -9,10 +9,11 @@
 //! step: bytes per entry overall and between steps.
 
 use crate::{
-	pump::{citizen_ref, entry, now_ms, official_ref, pump, Counter, Until},
+	pump::{citizen_ref, entry, official_ref, pump, Counter, Until},
 	Recorder, Summary,
 };
 use accesslog_client::{query::Query, runtime, synthetic::Rng, Client, Keypair};
+use accesslog_gateway::now_ms;
 use serde::Serialize;
 use std::{
 	path::{Path, PathBuf},

@@ -8,8 +8,9 @@
 //! `duration`, read from the finalized head every 250 ms. Then the phase drains (everything it
 //! submitted must be finalized) before the next one starts.
 
-use crate::pump::{entry, now_ms, pump, scale_encoded, Counter, Pumped, Until};
+use crate::pump::{entry, pump, scale_encoded, Counter, Pumped, Until};
 use accesslog_client::{runtime, Client, Keypair};
+use accesslog_gateway::now_ms;
 use serde::Serialize;
 use std::time::Duration;
 
