@@ -8,7 +8,9 @@
 #   scripts/perf.sh throughput [options]   highest sustained finalized entries/s on the local
 #        network, then the naive baseline (one system.remark_with_event per record), and the ratio
 #   scripts/perf.sh scale [options]        fills a fresh dev node of its own to 10 k, 100 k and 1 M
-#        entries; query latency and database bytes per entry at each step (~20 min)
+#        entries; query latency and database bytes per entry at each step (~30 min). Its
+#        database is deleted afterwards, unless SCALE_DB names an empty folder to keep it in
+#        (scripts/benchmark.sh --storage measures the runtime's DbWeight on it)
 #   scripts/perf.sh chart                  PNG charts of the JSON results present
 #
 # Add --dev to sla or throughput to run against one dev node (scripts/run.sh --dev) instead.
@@ -88,13 +90,19 @@ case "$scenario" in
 		;;
 	scale)
 		build
-		base="$(mktemp -d)"
+		if [[ -n "${SCALE_DB:-}" ]]; then
+			[[ ! -e "$SCALE_DB" || -z "$(ls -A "$SCALE_DB")" ]] || die "SCALE_DB=$SCALE_DB is not empty"
+			mkdir -p "$SCALE_DB"
+			base="$(cd "$SCALE_DB" && pwd)"; keep=1
+		else
+			base="$(mktemp -d)"; keep=0
+		fi
 		port=9977
 		log "starting a fresh dev node for the scale run (data: $base, RPC :$port)"
 		"$NODE_BIN" --dev --base-path "$base" --rpc-port $port --no-prometheus --no-telemetry \
 			--rpc-max-connections 1000 >"$OUT/scale-node.log" 2>&1 &
 		node=$!
-		trap 'kill $node 2>/dev/null || true; wait $node 2>/dev/null || true; rm -rf "$base"' EXIT
+		trap 'kill $node 2>/dev/null || true; wait $node 2>/dev/null || true; [[ $keep == 1 ]] || rm -rf "$base"' EXIT
 		for _ in $(seq 1 100); do
 			curl -sf -m 2 -H 'Content-Type: application/json' \
 				-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \

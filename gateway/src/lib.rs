@@ -90,8 +90,7 @@ impl Shared {
 					entry: a.entry.clone(),
 				})
 				.collect();
-			let cursor = cursor.as_ref().map(|(f, c)| (f.as_str(), c.as_str()));
-			(me.queue.append(&new, all_or_nothing, cursor, now_ms()), records)
+			(me.queue.append(new, all_or_nothing, cursor, now_ms()), records)
 		})
 		.await
 		.map_err(|e| AppendError::Queue(queue::QueueError::from_join(e)))?;

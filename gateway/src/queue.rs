@@ -2,8 +2,10 @@
 //! `(source, sequence)` index that makes resubmission idempotent, the dead-letter store, and the
 //! pull feeds' cursors, in one [redb](https://docs.rs/redb) database.
 //!
-//! Every write is one transaction committed with fsync before the caller is answered, so a
-//! record acknowledged to a producer survives `kill -9` and power loss. The queue is bounded:
+//! Every write is committed with fsync before the caller is answered, so a record acknowledged
+//! to a producer survives `kill -9` and power loss. Appends are group-committed: one thread owns
+//! them, and the appends that arrive while it waits for the disk share the next transaction and
+//! its one fsync, each still all or nothing on its own. The queue is bounded:
 //! [`Queue::append`] refuses (and [`Queue::wait_for_room`] waits) when `capacity` records are
 //! pending.
 
@@ -12,11 +14,13 @@ use codec::{Decode, Encode};
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::{Deserialize, Serialize};
 use std::{
+	collections::HashMap,
 	path::Path,
 	sync::{
 		atomic::{AtomicUsize, Ordering},
-		Arc,
+		mpsc, Arc, Mutex, Weak,
 	},
+	thread::JoinHandle,
 };
 use tokio::sync::{watch, Notify};
 
@@ -32,7 +36,7 @@ const DEAD: TableDefinition<u64, &[u8]> = TableDefinition::new("dead_letters");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 /// A queue failure (disk, corruption): the caller answers 500 / retries; nothing was written.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("durable queue: {0}")]
 pub struct QueueError(String);
 
@@ -221,6 +225,102 @@ pub struct Queue {
 	pending: AtomicUsize,
 	room: Notify,
 	changes: watch::Sender<u64>,
+	/// Appends for the committer thread (`None` once the queue is dropped).
+	jobs: Option<mpsc::Sender<Job>>,
+	committer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Queue {
+	fn drop(&mut self) {
+		// Without a sender the committer's `recv` fails and it ends; wait for it (unless the
+		// committer itself dropped the last reference) so the database file is closed when this
+		// returns and the queue can be opened again.
+		self.jobs.take();
+		let handle = self.committer.get_mut().ok().and_then(Option::take);
+		if let Some(handle) = handle {
+			if handle.thread().id() != std::thread::current().id() {
+				let _ = handle.join();
+			}
+		}
+	}
+}
+
+/// Most appends that share one transaction.
+const MAX_GROUP: usize = 256;
+
+/// What an append gets back.
+type AppendResult = Result<Vec<Appended>, AppendError>;
+
+/// One caller's append, waiting for the committer thread.
+struct Job {
+	records: Vec<NewRecord>,
+	all_or_nothing: bool,
+	cursor: Option<(String, String)>,
+	now_ms: u64,
+	reply: mpsc::SyncSender<AppendResult>,
+}
+
+/// The committer thread: takes every append waiting, writes them in one transaction, answers
+/// each. Ends when the queue is dropped.
+fn commit_loop(queue: Weak<Queue>, jobs: mpsc::Receiver<Job>) {
+	while let Ok(first) = jobs.recv() {
+		let mut group = vec![first];
+		group.extend(jobs.try_iter().take(MAX_GROUP - 1));
+		match queue.upgrade() {
+			Some(q) => q.commit_group(group),
+			None => {
+				for job in group {
+					let closed = QueueError("the queue is closed".into());
+					let _ = job.reply.send(Err(closed.into()));
+				}
+			},
+		}
+	}
+}
+
+/// What `job` would do, found before anything is written: per record its receipt, or why the
+/// whole append is refused. Records repeating a sequence inside the job count as accepted before.
+fn plan(
+	seqs: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+	job: &Job,
+	mut next: u64,
+	pending: usize,
+	capacity: usize,
+) -> Result<AppendResult, QueueError> {
+	let mut planned: HashMap<(&str, u64), (u64, &[u8; 32])> = HashMap::new();
+	let mut out = Vec::with_capacity(job.records.len());
+	let (mut conflicts, mut new) = (Vec::new(), 0usize);
+	for (i, r) in job.records.iter().enumerate() {
+		let key = (r.source.as_str(), r.entry.seq);
+		let prior = match planned.get(&key) {
+			Some((id, hash)) => Some((*id, *hash == &r.entry.record_hash)),
+			None => seqs.get(key).map_err(qe)?.map(|v| {
+				let v = v.value();
+				let id = u64::from_le_bytes(v[..8].try_into().expect("8 bytes; qed"));
+				(id, v[8..] == r.entry.record_hash[..])
+			}),
+		};
+		match prior {
+			Some((id, true)) => out.push(Appended::Existing(id)),
+			Some((id, false)) => {
+				conflicts.push((i, id));
+				out.push(Appended::Conflict(id));
+			},
+			None => {
+				planned.insert(key, (next, &r.entry.record_hash));
+				out.push(Appended::New(next));
+				next += 1;
+				new += 1;
+			},
+		}
+	}
+	if job.all_or_nothing && !conflicts.is_empty() {
+		return Ok(Err(AppendError::Conflicts(conflicts)));
+	}
+	if new > 0 && pending + new > capacity {
+		return Ok(Err(AppendError::Full { pending, capacity }));
+	}
+	Ok(Ok(out))
 }
 
 /// A record to append.
@@ -268,13 +368,23 @@ impl Queue {
 		};
 		w.commit().map_err(qe)?;
 		let (changes, _) = watch::channel(0);
-		Ok(Arc::new(Queue {
+		let (jobs, receiver) = mpsc::channel();
+		let queue = Arc::new(Queue {
 			db,
 			capacity,
 			pending: AtomicUsize::new(pending),
 			room: Notify::new(),
 			changes,
-		}))
+			jobs: Some(jobs),
+			committer: Mutex::new(None),
+		});
+		let weak = Arc::downgrade(&queue);
+		let handle = std::thread::Builder::new()
+			.name("queue-commit".into())
+			.spawn(move || commit_loop(weak, receiver))
+			.map_err(|e| QueueError(format!("cannot start the queue's committer thread: {e}")))?;
+		*queue.committer.lock().expect("not poisoned; qed") = Some(handle);
+		Ok(queue)
 	}
 
 	/// Records accepted and not yet finalized.
@@ -312,83 +422,97 @@ impl Queue {
 	/// accepted before with the same hash gets its old receipt; with another hash it is a
 	/// conflict: with `all_or_nothing` nothing is written then, otherwise the others are.
 	/// `cursor` (feed, value) is stored in the same transaction (pull feeds).
+	///
+	/// Blocks until the committer thread has written the transaction holding it (shared with the
+	/// other appends waiting at that moment): call it from blocking code.
 	pub fn append(
 		&self,
-		records: &[NewRecord],
+		records: Vec<NewRecord>,
 		all_or_nothing: bool,
-		cursor: Option<(&str, &str)>,
+		cursor: Option<(String, String)>,
 		now_ms: u64,
-	) -> Result<Vec<Appended>, AppendError> {
+	) -> AppendResult {
+		let closed = || AppendError::Queue(QueueError("the queue's committer stopped".into()));
+		let (reply, answer) = mpsc::sync_channel(1);
+		let job = Job { records, all_or_nothing, cursor, now_ms, reply };
+		self.jobs.as_ref().ok_or_else(closed)?.send(job).map_err(|_| closed())?;
+		answer.recv().map_err(|_| closed())?
+	}
+
+	/// Write a group of appends in one transaction and answer each. If the commit fails, every
+	/// append of the group gets the error and nothing of them was written.
+	fn commit_group(&self, group: Vec<Job>) {
+		let results = match self.write_group(&group) {
+			Ok((results, new)) => {
+				self.pending.fetch_add(new, Ordering::SeqCst);
+				if new > 0 {
+					self.changed();
+				}
+				results
+			},
+			Err(e) => group.iter().map(|_| Err(AppendError::Queue(e.clone()))).collect(),
+		};
+		for (job, result) in group.into_iter().zip(results) {
+			let _ = job.reply.send(result);
+		}
+	}
+
+	/// The transaction of [`Queue::commit_group`]: each append planned, then written only if
+	/// it is not refused. Returns each append's result and how many records are new.
+	fn write_group(&self, group: &[Job]) -> Result<(Vec<AppendResult>, usize), QueueError> {
 		let w = self.db.begin_write().map_err(qe)?;
-		let mut out = Vec::with_capacity(records.len());
-		let mut new = 0usize;
+		let mut results = Vec::with_capacity(group.len());
+		let mut group_new = 0usize;
 		{
 			let mut queue = w.open_table(QUEUE).map_err(qe)?;
 			let mut receipts = w.open_table(RECEIPTS).map_err(qe)?;
 			let mut seqs = w.open_table(SEQS).map_err(qe)?;
 			let mut meta = w.open_table(META).map_err(qe)?;
 			let mut next = counter(&meta, "next_receipt")?.max(1);
-			let mut conflicts = Vec::new();
-			for (i, r) in records.iter().enumerate() {
-				let key = (r.source.as_str(), r.entry.seq);
-				let prior = seqs.get(key).map_err(qe)?.map(|v| {
-					let v = v.value();
-					let id = u64::from_le_bytes(v[..8].try_into().expect("8 bytes; qed"));
-					(id, v[8..] == r.entry.record_hash[..])
-				});
-				match prior {
-					Some((id, true)) => out.push(Appended::Existing(id)),
-					Some((id, false)) => {
-						conflicts.push((i, id));
-						out.push(Appended::Conflict(id));
+			for job in group {
+				let pending = self.pending() + group_new;
+				let out = match plan(&seqs, job, next, pending, self.capacity)? {
+					Ok(out) => out,
+					Err(refused) => {
+						results.push(Err(refused));
+						continue;
 					},
-					None => {
-						let id = next;
-						next += 1;
-						new += 1;
-						let mut value = id.to_le_bytes().to_vec();
-						value.extend_from_slice(&r.entry.record_hash);
-						seqs.insert(key, value.as_slice()).map_err(qe)?;
-						let queued = Queued {
-							source: r.source.clone(),
-							seq: r.entry.seq,
-							entry: r.entry.clone(),
-							received_at: now_ms,
-						};
-						queue.insert(id, queued.encode().as_slice()).map_err(qe)?;
-						let receipt = Receipt {
-							id,
-							source: r.source.clone(),
-							seq: r.entry.seq,
-							state: State::Queued,
-							received_at: now_ms,
-							entry_id: None,
-							block_hash: None,
-							error: None,
-						};
-						receipts.insert(id, json(&receipt).as_slice()).map_err(qe)?;
-						out.push(Appended::New(id));
-					},
+				};
+				for (r, appended) in job.records.iter().zip(&out) {
+					let Appended::New(id) = *appended else { continue };
+					let mut value = id.to_le_bytes().to_vec();
+					value.extend_from_slice(&r.entry.record_hash);
+					seqs.insert((r.source.as_str(), r.entry.seq), value.as_slice()).map_err(qe)?;
+					let queued = Queued {
+						source: r.source.clone(),
+						seq: r.entry.seq,
+						entry: r.entry.clone(),
+						received_at: job.now_ms,
+					};
+					queue.insert(id, queued.encode().as_slice()).map_err(qe)?;
+					let receipt = Receipt {
+						id,
+						source: r.source.clone(),
+						seq: r.entry.seq,
+						state: State::Queued,
+						received_at: job.now_ms,
+						entry_id: None,
+						block_hash: None,
+						error: None,
+					};
+					receipts.insert(id, json(&receipt).as_slice()).map_err(qe)?;
+					next += 1;
+					group_new += 1;
 				}
-			}
-			if all_or_nothing && !conflicts.is_empty() {
-				return Err(AppendError::Conflicts(conflicts));
-			}
-			let pending = self.pending();
-			if new > 0 && pending + new > self.capacity {
-				return Err(AppendError::Full { pending, capacity: self.capacity });
+				if let Some((feed, value)) = &job.cursor {
+					meta.insert(format!("cursor:{feed}").as_str(), value.as_bytes()).map_err(qe)?;
+				}
+				results.push(Ok(out));
 			}
 			meta.insert("next_receipt", next.to_le_bytes().as_slice()).map_err(qe)?;
-			if let Some((feed, value)) = cursor {
-				meta.insert(format!("cursor:{feed}").as_str(), value.as_bytes()).map_err(qe)?;
-			}
 		}
 		w.commit().map_err(qe)?;
-		self.pending.fetch_add(new, Ordering::SeqCst);
-		if new > 0 {
-			self.changed();
-		}
-		Ok(out)
+		Ok((results, group_new))
 	}
 
 	/// Every pending record, oldest first.
@@ -547,7 +671,9 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		{
 			let q = Queue::open(dir.path(), 10).unwrap();
-			let got = q.append(&[record(1, 1), record(2, 2)], true, Some(("f", "c1")), 5).unwrap();
+			let got = q
+				.append(vec![record(1, 1), record(2, 2)], true, Some(("f".into(), "c1".into())), 5)
+				.unwrap();
 			assert_eq!(got, vec![Appended::New(1), Appended::New(2)]);
 			assert_eq!(q.pending(), 2);
 		}
@@ -560,14 +686,17 @@ mod tests {
 			[(1, 1), (2, 2)]
 		);
 		// The same record again: its old receipt. Other content: a conflict, nothing written.
-		assert_eq!(q.append(&[record(1, 1)], true, None, 6).unwrap(), vec![Appended::Existing(1)]);
-		match q.append(&[record(3, 3), record(2, 9)], true, None, 6) {
+		assert_eq!(
+			q.append(vec![record(1, 1)], true, None, 6).unwrap(),
+			vec![Appended::Existing(1)]
+		);
+		match q.append(vec![record(3, 3), record(2, 9)], true, None, 6) {
 			Err(AppendError::Conflicts(c)) => assert_eq!(c, vec![(1, 2)]),
 			other => panic!("{other:?}"),
 		}
 		assert_eq!(q.pending(), 2);
 		// Without all-or-nothing the good one is written.
-		let got = q.append(&[record(3, 3), record(2, 9)], false, None, 6).unwrap();
+		let got = q.append(vec![record(3, 3), record(2, 9)], false, None, 6).unwrap();
 		assert_eq!(got, vec![Appended::New(3), Appended::Conflict(2)]);
 		assert_eq!(q.receipt(3).unwrap().unwrap().state, State::Queued);
 	}
@@ -576,13 +705,16 @@ mod tests {
 	fn the_queue_is_bounded_and_finality_frees_room() {
 		let dir = tempfile::tempdir().unwrap();
 		let q = Queue::open(dir.path(), 2).unwrap();
-		q.append(&[record(1, 1), record(2, 2)], true, None, 1).unwrap();
-		match q.append(&[record(3, 3)], true, None, 1) {
+		q.append(vec![record(1, 1), record(2, 2)], true, None, 1).unwrap();
+		match q.append(vec![record(3, 3)], true, None, 1) {
 			Err(AppendError::Full { pending: 2, capacity: 2 }) => {},
 			other => panic!("{other:?}"),
 		}
 		// A duplicate still gets its receipt when full.
-		assert_eq!(q.append(&[record(2, 2)], true, None, 1).unwrap(), vec![Appended::Existing(2)]);
+		assert_eq!(
+			q.append(vec![record(2, 2)], true, None, 1).unwrap(),
+			vec![Appended::Existing(2)]
+		);
 		let changes = q.changes();
 		q.update(&[(1, State::Finalized, Some(0), Some("0xab".into()), None)]).unwrap();
 		assert!(changes.has_changed().unwrap());
@@ -595,8 +727,51 @@ mod tests {
 		// A finalized receipt never goes back.
 		q.update(&[(1, State::InBlock, Some(5), None, None)]).unwrap();
 		assert_eq!(q.receipt(1).unwrap().unwrap().state, State::Finalized);
-		q.append(&[record(3, 3)], true, None, 1).unwrap();
+		q.append(vec![record(3, 3)], true, None, 1).unwrap();
 		assert_eq!(q.pending(), 2);
+	}
+
+	#[test]
+	fn concurrent_appends_share_commits_and_stay_all_or_nothing_each() {
+		let dir = tempfile::tempdir().unwrap();
+		let q = Queue::open(dir.path(), 1000).unwrap();
+		q.append(vec![record(1, 1)], true, None, 1).unwrap();
+		let results: Vec<_> = std::thread::scope(|s| {
+			let handles: Vec<_> = (0..32u64)
+				.map(|i| {
+					let q = &q;
+					s.spawn(move || {
+						if i % 2 == 0 {
+							q.append(vec![record(100 + i, 1), record(100 + i, 1)], true, None, 2)
+						} else {
+							// Reuses sequence 1 with other content: refused as a whole.
+							q.append(vec![record(200 + i, 1), record(1, 9)], true, None, 2)
+						}
+					})
+				})
+				.collect();
+			handles.into_iter().map(|h| h.join().unwrap()).collect()
+		});
+		let mut ids = Vec::new();
+		for (i, result) in results.into_iter().enumerate() {
+			match result {
+				Ok(got) if i % 2 == 0 => {
+					// The repeat inside the request gets the first one's receipt.
+					let Appended::New(id) = got[0] else { panic!("{got:?}") };
+					assert_eq!(got[1], Appended::Existing(id));
+					ids.push(id);
+				},
+				Err(AppendError::Conflicts(c)) if i % 2 == 1 => assert_eq!(c, vec![(1, 1)]),
+				other => panic!("append {i}: {other:?}"),
+			}
+		}
+		ids.sort();
+		assert_eq!(ids, (2..=17).collect::<Vec<u64>>(), "dense receipt ids, none lost");
+		assert_eq!(q.pending(), 17);
+		assert_eq!(q.pending_records().unwrap().len(), 17);
+		// Nothing of a refused append was written: its new record is new now.
+		let got = q.append(vec![record(201, 1)], true, None, 3).unwrap();
+		assert_eq!(got, vec![Appended::New(18)]);
 	}
 
 	#[test]

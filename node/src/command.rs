@@ -116,7 +116,18 @@ pub fn run() -> sc_cli::Result<()> {
 					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
 						config.chain_spec,
 					)),
-				_ => Err("only `benchmark pallet` is supported by this node".into()),
+				// Read and write cost of this database, for the runtime's `DbWeight`
+				// (scripts/benchmark.sh --db <base path of a filled node>).
+				BenchmarkCmd::Storage(cmd) => {
+					let PartialComponents { client, backend, .. } =
+						service::new_partial(&config)?;
+					let db = backend.expose_db();
+					let storage = backend.expose_storage();
+					let shared_trie_cache = backend.expose_shared_trie_cache();
+					cmd.run(config, client, db, storage, shared_trie_cache)
+				},
+				_ => Err("only `benchmark pallet` and `benchmark storage` are supported by this node"
+					.into()),
 			})
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {
