@@ -24,7 +24,7 @@ while (($#)); do
 	esac
 done
 if [[ -n "$storage" ]]; then
-	[[ -d "$storage/chains/dev" ]] || die "$storage holds no dev chain database (expected $storage/chains/dev)"
+	[[ -d "$storage/chains/accesslog_dev" ]] || die "$storage holds no dev chain database (expected $storage/chains/accesslog_dev)"
 fi
 log "building accesslog-node with runtime-benchmarks"
 cargo build --release --locked -p accesslog-node --features runtime-benchmarks

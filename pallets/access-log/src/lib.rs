@@ -303,8 +303,9 @@ pub mod pallet {
 		pub fn submit(origin: OriginFor<T>, record: RecordInput) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let source = Self::ensure_submitter(&who)?;
-			let record = Self::check_record(source, record)?;
-			Self::store(&who, record)
+			let now = Self::ensure_open(source)?;
+			let record = Self::check_record(source, now, record)?;
+			Self::store(&who, source, [record])
 		}
 
 		/// Store up to [`Config::MaxBatchSize`] access records at once, all or none.
@@ -325,12 +326,13 @@ pub mod pallet {
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
 			ensure!(records.len() as u32 <= T::MaxBatchSize::get(), Error::<T>::BatchTooLarge);
 			let source = Self::ensure_submitter(&who)?;
+			let now = Self::ensure_open(source)?;
 			let checked = records
 				.into_iter()
-				.map(|r| Self::check_record(source, r))
+				.map(|r| Self::check_record(source, now, r))
 				.collect::<Result<Vec<_>, _>>()?;
 			// Dispatch is transactional: a duplicate found half-way rolls back earlier writes.
-			checked.into_iter().try_for_each(|record| Self::store(&who, record))
+			Self::store(&who, source, checked)
 		}
 
 		/// Register a new source, active from now on.
@@ -433,16 +435,22 @@ pub mod pallet {
 			Ok(info.source)
 		}
 
-		/// Check everything about a record that does not depend on other records of the batch.
+		/// That `source` accepts entries; returns the chain's clock (ms) to check records against.
+		fn ensure_open(source: SourceId) -> Result<u64, DispatchError> {
+			let info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
+			ensure!(info.active, Error::<T>::SourceInactive);
+			Ok(T::Time::now().as_millis() as u64)
+		}
+
+		/// Check everything about a record that does not depend on other records of the batch,
+		/// for a submitter of the open `source`, at chain time `now` (ms).
 		fn check_record(
 			source: SourceId,
+			now: u64,
 			record: RecordInput,
 		) -> Result<StoredRecord, DispatchError> {
 			ensure!(record.source == source, Error::<T>::WrongSource);
-			let info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
-			ensure!(info.active, Error::<T>::SourceInactive);
 			ensure!(record.seq >= 1, Error::<T>::InvalidSequence);
-			let now = T::Time::now().as_millis() as u64;
 			ensure!(
 				record.occurred_at <= now.saturating_add(T::MaxClockSkewMs::get()),
 				Error::<T>::TimestampInFuture
@@ -465,48 +473,50 @@ pub mod pallet {
 			})
 		}
 
-		/// Store a checked record and its indexes. Checks before it writes.
-		fn store(who: &T::AccountId, record: StoredRecord) -> DispatchResult {
-			let seq_key = record.seq.to_be_bytes();
-			ensure!(
-				!EntryBySeq::<T>::contains_key(record.source, seq_key),
-				Error::<T>::DuplicateSequence
-			);
-			let id = NextEntryId::<T>::get();
-			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			let mut info = Sources::<T>::get(record.source).ok_or(Error::<T>::UnknownSource)?;
+		/// Store checked records of `source`, in order, with their indexes and events; the
+		/// source's counters and the next id are read and written once. Checks each record
+		/// before it writes it; the caller's dispatch rolls back all of them on an error.
+		fn store(
+			who: &T::AccountId,
+			source: SourceId,
+			records: impl IntoIterator<Item = StoredRecord>,
+		) -> DispatchResult {
+			let mut info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
+			let mut id = NextEntryId::<T>::get();
+			let block = frame_system::Pallet::<T>::block_number();
+			for record in records {
+				let seq_key = record.seq.to_be_bytes();
+				ensure!(
+					!EntryBySeq::<T>::contains_key(source, seq_key),
+					Error::<T>::DuplicateSequence
+				);
+				let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+				if record.seq > info.last_seq.saturating_add(1) {
+					Self::deposit_event(Event::SequenceGap {
+						source,
+						first: info.last_seq + 1,
+						last: record.seq - 1,
+					});
+				}
+				info.last_seq = info.last_seq.max(record.seq);
+				info.entries = info.entries.saturating_add(1);
 
-			if record.seq > info.last_seq.saturating_add(1) {
-				Self::deposit_event(Event::SequenceGap {
-					source: record.source,
-					first: info.last_seq + 1,
-					last: record.seq - 1,
+				let id_key = id.to_be_bytes();
+				EntryBySeq::<T>::insert(source, seq_key, id);
+				EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
+				EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());
+				EntriesByTime::<T>::insert(record.occurred_at.to_be_bytes(), id_key, ());
+				Self::deposit_event(Event::EntryStored {
+					entry_id: id,
+					source,
+					seq: record.seq,
+					record_hash: record.record_hash,
 				});
+				Entries::<T>::insert(id, Entry { record, block, submitter: who.clone() });
+				id = next;
 			}
-			info.last_seq = info.last_seq.max(record.seq);
-			info.entries = info.entries.saturating_add(1);
-			Sources::<T>::insert(record.source, info);
-
-			let id_key = id.to_be_bytes();
-			NextEntryId::<T>::put(next);
-			EntryBySeq::<T>::insert(record.source, seq_key, id);
-			EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
-			EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());
-			EntriesByTime::<T>::insert(record.occurred_at.to_be_bytes(), id_key, ());
-			Self::deposit_event(Event::EntryStored {
-				entry_id: id,
-				source: record.source,
-				seq: record.seq,
-				record_hash: record.record_hash,
-			});
-			Entries::<T>::insert(
-				id,
-				Entry {
-					record,
-					block: frame_system::Pallet::<T>::block_number(),
-					submitter: who.clone(),
-				},
-			);
+			Sources::<T>::insert(source, info);
+			NextEntryId::<T>::put(id);
 			Ok(())
 		}
 
