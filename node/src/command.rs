@@ -119,15 +119,16 @@ pub fn run() -> sc_cli::Result<()> {
 				// Read and write cost of this database, for the runtime's `DbWeight`
 				// (scripts/benchmark.sh --db <base path of a filled node>).
 				BenchmarkCmd::Storage(cmd) => {
-					let PartialComponents { client, backend, .. } =
-						service::new_partial(&config)?;
+					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
 					let db = backend.expose_db();
 					let storage = backend.expose_storage();
 					let shared_trie_cache = backend.expose_shared_trie_cache();
 					cmd.run(config, client, db, storage, shared_trie_cache)
 				},
-				_ => Err("only `benchmark pallet` and `benchmark storage` are supported by this node"
-					.into()),
+				_ => Err(
+					"only `benchmark pallet` and `benchmark storage` are supported by this node"
+						.into(),
+				),
 			})
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {

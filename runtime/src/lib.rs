@@ -25,6 +25,7 @@ pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod permission;
+pub mod weights;
 
 use alloc::vec::Vec;
 pub use polkadot_sdk::*;
@@ -72,7 +73,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	impl_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

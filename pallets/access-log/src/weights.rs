@@ -59,10 +59,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AccessLog::Sources` (`max_values`: None, `max_size`: Some(293), added: 2768, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `AccessLog::EntryBySeq` (r:1 w:1)
-	/// Proof: `AccessLog::EntryBySeq` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::NextEntryId` (r:1 w:1)
 	/// Proof: `AccessLog::NextEntryId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::EntryBySeq` (r:1 w:1)
+	/// Proof: `AccessLog::EntryBySeq` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::EntriesByCitizen` (r:0 w:1)
 	/// Proof: `AccessLog::EntriesByCitizen` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::EntriesByTime` (r:0 w:1)
@@ -75,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `508`
 		//  Estimated: `3758`
-		// Minimum execution time: 91_482_000 picoseconds.
-		Weight::from_parts(110_738_000, 3758)
+		// Minimum execution time: 91_422_000 picoseconds.
+		Weight::from_parts(109_976_000, 3758)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -86,10 +86,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AccessLog::Sources` (`max_values`: None, `max_size`: Some(293), added: 2768, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `AccessLog::EntryBySeq` (r:500 w:500)
-	/// Proof: `AccessLog::EntryBySeq` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::NextEntryId` (r:1 w:1)
 	/// Proof: `AccessLog::NextEntryId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::EntryBySeq` (r:500 w:500)
+	/// Proof: `AccessLog::EntryBySeq` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::EntriesByCitizen` (r:0 w:500)
 	/// Proof: `AccessLog::EntriesByCitizen` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::EntriesByTime` (r:0 w:500)
@@ -103,10 +103,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `508`
 		//  Estimated: `3758 + n * (2503 ±0)`
-		// Minimum execution time: 108_944_000 picoseconds.
-		Weight::from_parts(111_279_000, 3758)
-			// Standard Error: 40_964
-			.saturating_add(Weight::from_parts(55_906_806, 0).saturating_mul(n.into()))
+		// Minimum execution time: 109_225_000 picoseconds.
+		Weight::from_parts(110_778_000, 3758)
+			// Standard Error: 35_718
+			.saturating_add(Weight::from_parts(37_035_741, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `98`
 		//  Estimated: `1489`
-		// Minimum execution time: 29_165_000 picoseconds.
-		Weight::from_parts(36_508_000, 1489)
+		// Minimum execution time: 29_556_000 picoseconds.
+		Weight::from_parts(35_586_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -132,8 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `419`
 		//  Estimated: `3758`
-		// Minimum execution time: 32_962_000 picoseconds.
-		Weight::from_parts(40_777_000, 3758)
+		// Minimum execution time: 33_092_000 picoseconds.
+		Weight::from_parts(39_894_000, 3758)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -147,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `221`
 		//  Estimated: `3758`
-		// Minimum execution time: 48_921_000 picoseconds.
-		Weight::from_parts(60_624_000, 3758)
+		// Minimum execution time: 48_812_000 picoseconds.
+		Weight::from_parts(59_171_000, 3758)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -158,8 +158,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `181`
 		//  Estimated: `3522`
-		// Minimum execution time: 44_133_000 picoseconds.
-		Weight::from_parts(54_011_000, 3522)
+		// Minimum execution time: 43_632_000 picoseconds.
+		Weight::from_parts(52_909_000, 3522)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -168,13 +168,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with ParityDB's database weights.
 impl WeightInfo for () {
 	fn submit() -> Weight {
-		Weight::from_parts(110_738_000, 3758)
+		Weight::from_parts(109_976_000, 3758)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn submit_batch(n: u32, ) -> Weight {
-		Weight::from_parts(111_279_000, 3758)
-			.saturating_add(Weight::from_parts(55_906_806, 0).saturating_mul(n.into()))
+		Weight::from_parts(110_778_000, 3758)
+			.saturating_add(Weight::from_parts(37_035_741, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -182,22 +182,22 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2503).saturating_mul(n.into()))
 	}
 	fn register_source() -> Weight {
-		Weight::from_parts(36_508_000, 1489)
+		Weight::from_parts(35_586_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_source_active() -> Weight {
-		Weight::from_parts(40_777_000, 3758)
+		Weight::from_parts(39_894_000, 3758)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submitter() -> Weight {
-		Weight::from_parts(60_624_000, 3758)
+		Weight::from_parts(59_171_000, 3758)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn revoke_submitter() -> Weight {
-		Weight::from_parts(54_011_000, 3522)
+		Weight::from_parts(52_909_000, 3522)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

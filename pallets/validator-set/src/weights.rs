@@ -61,10 +61,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `33 + n * (96 ±0)`
 		//  Estimated: `4558`
-		// Minimum execution time: 28_393_000 picoseconds.
-		Weight::from_parts(34_490_207, 4558)
-			// Standard Error: 688
-			.saturating_add(Weight::from_parts(208_462, 0).saturating_mul(n.into()))
+		// Minimum execution time: 28_714_000 picoseconds.
+		Weight::from_parts(33_966_807, 4558)
+			// Standard Error: 636
+			.saturating_add(Weight::from_parts(204_403, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -77,10 +77,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `33 + n * (96 ±0)`
 		//  Estimated: `4558`
-		// Minimum execution time: 32_081_000 picoseconds.
-		Weight::from_parts(33_997_096, 4558)
-			// Standard Error: 765
-			.saturating_add(Weight::from_parts(178_086, 0).saturating_mul(n.into()))
+		// Minimum execution time: 29_846_000 picoseconds.
+		Weight::from_parts(33_554_499, 4558)
+			// Standard Error: 512
+			.saturating_add(Weight::from_parts(168_766, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -93,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `33 + n * (96 ±0)`
 		//  Estimated: `4558`
-		// Minimum execution time: 31_389_000 picoseconds.
-		Weight::from_parts(33_611_055, 4558)
-			// Standard Error: 611
-			.saturating_add(Weight::from_parts(192_039, 0).saturating_mul(n.into()))
+		// Minimum execution time: 28_784_000 picoseconds.
+		Weight::from_parts(33_508_728, 4558)
+			// Standard Error: 504
+			.saturating_add(Weight::from_parts(181_286, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -108,8 +108,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `140`
 		//  Estimated: `1489`
-		// Minimum execution time: 28_904_000 picoseconds.
-		Weight::from_parts(30_658_000, 1489)
+		// Minimum execution time: 25_438_000 picoseconds.
+		Weight::from_parts(31_069_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -130,10 +130,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `193 + n * (96 ±0)`
 		//  Estimated: `4558`
-		// Minimum execution time: 43_551_000 picoseconds.
-		Weight::from_parts(45_654_751, 4558)
-			// Standard Error: 846
-			.saturating_add(Weight::from_parts(232_243, 0).saturating_mul(n.into()))
+		// Minimum execution time: 41_718_000 picoseconds.
+		Weight::from_parts(46_080_511, 4558)
+			// Standard Error: 650
+			.saturating_add(Weight::from_parts(231_618, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -142,31 +142,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with ParityDB's database weights.
 impl WeightInfo for () {
 	fn add_validator(n: u32, ) -> Weight {
-		Weight::from_parts(34_490_207, 4558)
-			.saturating_add(Weight::from_parts(208_462, 0).saturating_mul(n.into()))
+		Weight::from_parts(33_966_807, 4558)
+			.saturating_add(Weight::from_parts(204_403, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_validator(n: u32, ) -> Weight {
-		Weight::from_parts(33_997_096, 4558)
-			.saturating_add(Weight::from_parts(178_086, 0).saturating_mul(n.into()))
+		Weight::from_parts(33_554_499, 4558)
+			.saturating_add(Weight::from_parts(168_766, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_keys(n: u32, ) -> Weight {
-		Weight::from_parts(33_611_055, 4558)
-			.saturating_add(Weight::from_parts(192_039, 0).saturating_mul(n.into()))
+		Weight::from_parts(33_508_728, 4558)
+			.saturating_add(Weight::from_parts(181_286, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn force_change() -> Weight {
-		Weight::from_parts(30_658_000, 1489)
+		Weight::from_parts(31_069_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn apply_change(n: u32, ) -> Weight {
-		Weight::from_parts(45_654_751, 4558)
-			.saturating_add(Weight::from_parts(232_243, 0).saturating_mul(n.into()))
+		Weight::from_parts(46_080_511, 4558)
+			.saturating_add(Weight::from_parts(231_618, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
