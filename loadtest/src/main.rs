@@ -77,12 +77,13 @@ enum Scenario {
 		/// Seconds at the start of each phase not counted.
 		#[arg(long, default_value_t = 10)]
 		warmup: u64,
-		/// Records per `submit_batch` (at most the chain's MaxBatchSize; 250 packs blocks
-		/// better than 500: nine fit the block weight where four of 500 do).
+		/// Records per `submit_batch` (at most the chain's MaxBatchSize; smaller batches pack
+		/// the last bit of a block's weight better).
 		#[arg(long, default_value_t = 250)]
 		batch: usize,
-		/// Records submitted but not yet finalized, at most.
-		#[arg(long, default_value_t = 6000)]
+		/// Records submitted but not yet finalized, at most: enough for two full blocks and the
+		/// ones in flight.
+		#[arg(long, default_value_t = 12000)]
 		window: u64,
 		/// Transactions submitted but not yet finalized in the naive baseline, at most (the
 		/// SDK's default pool drops much of a larger burst from one sender).
