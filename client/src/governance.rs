@@ -17,7 +17,6 @@ use crate::{
 			pallet_validator_set::pallet::Call as ValidatorSetCall,
 			sp_consensus_aura::sr25519::app_sr25519::Public as AuraPublic,
 			sp_consensus_grandpa::app::Public as GrandpaPublic, sp_runtime::DispatchError,
-			sp_weights::weight_v2::Weight,
 		},
 	},
 	Client, Error, Result, Submitter, Wait,
@@ -286,8 +285,17 @@ impl Client {
 		member: &Submitter,
 		motion: &Motion,
 	) -> Result<std::result::Result<(), String>> {
-		// The bound only has to cover the call's weight; admin calls are far below this.
-		let bound = Weight { ref_time: 500_000_000_000, proof_size: 5 * 1024 * 1024 };
+		// The bound must cover the proposed call's weight and, with `close` itself, fit in a
+		// block: the council's own limit on a proposal's weight does both (admin calls are far
+		// below it). A fixed bound broke when the runtime's block limit was lowered.
+		let bound = self
+			.api()
+			.at_current_block()
+			.await
+			.map_err(Error::chain)?
+			.constants()
+			.entry(runtime::constants().council().max_proposal_weight())
+			.map_err(Error::chain)?;
 		let tx = runtime::tx().council().close(motion.hash, motion.index, bound, motion.length);
 		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
 		if let Some(e) = events.find_first::<council::Executed>() {
