@@ -117,7 +117,7 @@ pub fn run() -> sc_cli::Result<()> {
 						config.chain_spec,
 					)),
 				// Read and write cost of this database, for the runtime's `DbWeight`
-				// (scripts/benchmark.sh --db <base path of a filled node>).
+				// (scripts/benchmark.sh --storage <base path of a filled dev node>).
 				BenchmarkCmd::Storage(cmd) => {
 					let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
 					let db = backend.expose_db();
