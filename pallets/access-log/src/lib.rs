@@ -303,9 +303,9 @@ pub mod pallet {
 		pub fn submit(origin: OriginFor<T>, record: RecordInput) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let source = Self::ensure_submitter(&who)?;
-			let now = Self::ensure_open(source)?;
+			let (info, now) = Self::ensure_open(source)?;
 			let record = Self::check_record(source, now, record)?;
-			Self::store(&who, source, [record])
+			Self::store(&who, source, info, [record])
 		}
 
 		/// Store up to [`Config::MaxBatchSize`] access records at once, all or none.
@@ -326,13 +326,13 @@ pub mod pallet {
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
 			ensure!(records.len() as u32 <= T::MaxBatchSize::get(), Error::<T>::BatchTooLarge);
 			let source = Self::ensure_submitter(&who)?;
-			let now = Self::ensure_open(source)?;
+			let (info, now) = Self::ensure_open(source)?;
 			let checked = records
 				.into_iter()
 				.map(|r| Self::check_record(source, now, r))
 				.collect::<Result<Vec<_>, _>>()?;
 			// Dispatch is transactional: a duplicate found half-way rolls back earlier writes.
-			Self::store(&who, source, checked)
+			Self::store(&who, source, info, checked)
 		}
 
 		/// Register a new source, active from now on.
@@ -435,11 +435,14 @@ pub mod pallet {
 			Ok(info.source)
 		}
 
-		/// That `source` accepts entries; returns the chain's clock (ms) to check records against.
-		fn ensure_open(source: SourceId) -> Result<u64, DispatchError> {
+		/// That `source` accepts entries; returns it and the chain's clock (ms) to check records
+		/// against.
+		fn ensure_open(
+			source: SourceId,
+		) -> Result<(SourceInfo<BlockNumberFor<T>>, u64), DispatchError> {
 			let info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
 			ensure!(info.active, Error::<T>::SourceInactive);
-			Ok(T::Time::now().as_millis() as u64)
+			Ok((info, T::Time::now().as_millis() as u64))
 		}
 
 		/// Check everything about a record that does not depend on other records of the batch,
@@ -473,15 +476,16 @@ pub mod pallet {
 			})
 		}
 
-		/// Store checked records of `source`, in order, with their indexes and events; the
-		/// source's counters and the next id are read and written once. Checks each record
-		/// before it writes it; the caller's dispatch rolls back all of them on an error.
+		/// Store checked records of `source` (as `info`, read by [`Self::ensure_open`]), in
+		/// order, with their indexes and events; the source's counters and the next id are
+		/// written once. Checks each record before it writes it; the caller's dispatch rolls
+		/// back all of them on an error.
 		fn store(
 			who: &T::AccountId,
 			source: SourceId,
+			mut info: SourceInfo<BlockNumberFor<T>>,
 			records: impl IntoIterator<Item = StoredRecord>,
 		) -> DispatchResult {
-			let mut info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
 			let mut id = NextEntryId::<T>::get();
 			let block = frame_system::Pallet::<T>::block_number();
 			for record in records {
