@@ -72,3 +72,19 @@ pub enum Subcommand {
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::Parser;
+
+	#[test]
+	fn the_trie_cache_is_off_unless_asked_for() {
+		let cli = Cli::try_parse_from(["accesslog-node", "--dev"]).expect("valid options");
+		assert_eq!(cli.run.import_params.trie_cache_maximum_size(), None);
+
+		let cli = Cli::try_parse_from(["accesslog-node", "--trie-cache-size", "67108864"])
+			.expect("valid options");
+		assert_eq!(cli.run.import_params.trie_cache_maximum_size(), Some(64 * 1024 * 1024));
+	}
+}
