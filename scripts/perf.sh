@@ -8,7 +8,7 @@
 #   scripts/perf.sh throughput [options]   highest sustained finalized entries/s on the local
 #        network, then the naive baseline (one system.remark_with_event per record), and the ratio
 #   scripts/perf.sh scale [options]        fills a fresh dev node of its own to 10 k, 100 k and 1 M
-#        entries; query latency and database bytes per entry at each step (~30 min). Its
+#        entries; query latency and database bytes per entry at each step (~15 min). Its
 #        database is deleted afterwards, unless SCALE_DB names an empty folder to keep it in
 #        (scripts/benchmark.sh --storage measures the runtime's DbWeight on it)
 #   scripts/perf.sh chart                  PNG charts of the JSON results present
