@@ -27,6 +27,8 @@ pub enum KeysCommand {
 	},
 	/// Show the account and public key of a key (file or environment).
 	Inspect {
+		/// The key file (same as `--key-file`, and preferred over it).
+		file: Option<PathBuf>,
 		#[command(flatten)]
 		key: KeyArgs,
 	},
@@ -94,7 +96,10 @@ pub fn run(command: KeysCommand) -> Result<(), Failure> {
 				out.display()
 			);
 		},
-		KeysCommand::Inspect { key } => print_public(&load(&key)?),
+		KeysCommand::Inspect { file, mut key } => {
+			key.key_file = file.or(key.key_file);
+			print_public(&load(&key)?)
+		},
 	}
 	Ok(())
 }

@@ -453,6 +453,8 @@ fn keys_are_generated_private_and_inspected_without_the_secret() {
 	assert!(!shown.contains(secret.split(' ').next().unwrap()) || secret.is_empty());
 	let inspected = ok(offline(&["keys", "inspect", "--key-file", path.to_str().unwrap()]));
 	assert_eq!(String::from_utf8_lossy(&inspected.stdout), shown);
+	let positional = ok(offline(&["keys", "inspect", path.to_str().unwrap()]));
+	assert_eq!(String::from_utf8_lossy(&positional.stdout), shown);
 	// Never overwritten.
 	let again = offline(&["keys", "generate", "--out", path.to_str().unwrap()]);
 	assert_eq!(again.status.code(), Some(22), "{}", text(&again));

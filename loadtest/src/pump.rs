@@ -95,12 +95,33 @@ pub struct Pumped {
 }
 
 impl Pumped {
+	/// Several pumps run side by side as one: submissions added up, the finalized counts added
+	/// at every moment any of them sampled, drained when the last one drained.
+	pub fn merge(parts: Vec<Pumped>) -> Pumped {
+		let mut times: Vec<f64> =
+			parts.iter().flat_map(|p| p.timeline.iter().map(|s| s.0)).collect();
+		times.sort_by(f64::total_cmp);
+		times.dedup();
+		Pumped {
+			submitted: parts.iter().map(|p| p.submitted).sum(),
+			transactions: parts.iter().map(|p| p.transactions).sum(),
+			resent: parts.iter().map(|p| p.resent).sum(),
+			timeline: times
+				.into_iter()
+				.map(|t| (t, parts.iter().map(|p| p.sample_at(t).1).sum()))
+				.collect(),
+			drained_after: parts.iter().map(|p| p.drained_after).fold(0.0, f64::max),
+		}
+	}
+
+	/// The last sample taken at or before `t` seconds (`(0.0, 0)` before the first).
+	fn sample_at(&self, t: f64) -> (f64, u64) {
+		self.timeline.iter().take_while(|(s, _)| *s <= t).last().copied().unwrap_or((0.0, 0))
+	}
+
 	/// Records finalized per second between `from` and `to` seconds (from the timeline).
 	pub fn rate(&self, from: f64, to: f64) -> f64 {
-		let at = |t: f64| {
-			self.timeline.iter().take_while(|(s, _)| *s <= t).last().map(|p| *p).unwrap_or((0.0, 0))
-		};
-		let (a, b) = (at(from), at(to));
+		let (a, b) = (self.sample_at(from), self.sample_at(to));
 		if b.0 > a.0 {
 			(b.1 - a.1) as f64 / (b.0 - a.0)
 		} else {
@@ -445,6 +466,34 @@ mod tests {
 		assert_eq!(p.rate(2.0, 2.0), 0.0, "an empty interval has no rate");
 		assert_eq!(p.per_second(), vec![100, 300, 600]);
 		assert_eq!(p.per_second().iter().sum::<u64>(), 1000);
+	}
+
+	#[test]
+	fn merged_pumps_add_up_at_every_sample() {
+		let a = Pumped {
+			submitted: 10,
+			transactions: 10,
+			resent: 1,
+			timeline: vec![(0.0, 0), (1.0, 4), (2.0, 10)],
+			drained_after: 2.5,
+		};
+		let b = Pumped {
+			submitted: 6,
+			transactions: 6,
+			resent: 0,
+			timeline: vec![(0.0, 0), (0.5, 1), (1.5, 6)],
+			drained_after: 1.8,
+		};
+		let m = Pumped::merge(vec![a.clone(), b.clone()]);
+		assert_eq!(
+			m.timeline,
+			vec![(0.0, 0), (0.5, 1), (1.0, 5), (1.5, 10), (2.0, 16)],
+			"each part counts with its last sample so far"
+		);
+		assert_eq!((m.submitted, m.transactions, m.resent, m.drained_after), (16, 16, 1, 2.5));
+		assert_eq!(m.rate(0.0, 2.0), a.rate(0.0, 2.0) + 3.0, "b reached 6 by 1.5 s and held");
+		assert_eq!(m.per_second().iter().sum::<u64>(), 16);
+		assert_eq!(Pumped::merge(vec![a.clone()]).timeline, a.timeline, "one part is itself");
 	}
 
 	#[test]

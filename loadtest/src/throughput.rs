@@ -25,7 +25,7 @@ pub struct Settings {
 	pub batch: usize,
 	/// Records submitted but not finalized, at most, in the batched phase.
 	pub window: u64,
-	/// The same for the naive baseline (one transaction per record).
+	/// The same for each sender of the naive baseline (one transaction per record).
 	pub baseline_window: u64,
 }
 
@@ -74,13 +74,17 @@ impl Phase {
 	}
 }
 
+/// Progress labels of the naive baseline's senders.
+const NAIVE_SENDERS: [&str; 3] = ["naive#1", "naive#2", "naive#3+"];
+
 /// Run the batched phase signed by `submitter` (an authorized submitter of the first source),
-/// then the naive baseline signed by `baseline` (a council member: the only other accounts the
-/// permissioned pool accepts). `progress` gets a line every 10 s.
+/// then the naive baseline signed by every key of `baseline` at once, each with its own nonces
+/// and window (council members: the only other accounts the permissioned pool accepts).
+/// `progress` gets a line every 10 s.
 pub async fn run(
 	client: &Client,
 	submitter: &Keypair,
-	baseline: &Keypair,
+	baseline: &[Keypair],
 	settings: &Settings,
 	progress: impl Fn(String) + Send + Sync + Clone + 'static,
 ) -> Result<(Phase, Phase), String> {
@@ -119,21 +123,26 @@ pub async fn run(
 	)
 	.await?;
 
-	let naive = pump(
-		client,
-		baseline,
-		Counter::Nonce(baseline.public_key().into()),
-		settings.baseline_window,
-		Until::Elapsed(settings.duration),
-		|| {
-			let r = entry(i, source_id, seq, now_ms().saturating_sub(1_000), 50_000, 2_000);
-			i += 1;
-			seq += 1;
-			Some((runtime::tx().system().remark_with_event(scale_encoded(&r)), 1))
-		},
-		report("naive"),
-	)
-	.await?;
+	let senders = baseline.iter().enumerate().map(|(k, signer)| {
+		// Each sender's records carry their own sequence numbers (the remarks are not checked;
+		// they only make every transaction distinct and as large as a real record).
+		let (mut i, mut seq) = (i + k as u64 * 1_000_000_000, seq + k as u64 * 1_000_000_000);
+		pump(
+			client,
+			signer,
+			Counter::Nonce(signer.public_key().into()),
+			settings.baseline_window,
+			Until::Elapsed(settings.duration),
+			move || {
+				let r = entry(i, source_id, seq, now_ms().saturating_sub(1_000), 50_000, 2_000);
+				i += 1;
+				seq += 1;
+				Some((runtime::tx().system().remark_with_event(scale_encoded(&r)), 1))
+			},
+			report(if baseline.len() == 1 { "naive" } else { NAIVE_SENDERS[k.min(2)] }),
+		)
+	});
+	let naive = Pumped::merge(futures::future::try_join_all(senders).await?);
 	Ok((
 		Phase::of("batched", "access_log.submit_batch", batch, &batched, settings),
 		Phase::of("naive", "system.remark_with_event", 1, &naive, settings),
