@@ -470,20 +470,15 @@ mod tests {
 
 	#[test]
 	fn merged_pumps_add_up_at_every_sample() {
-		let a = Pumped {
-			submitted: 10,
-			transactions: 10,
-			resent: 1,
-			timeline: vec![(0.0, 0), (1.0, 4), (2.0, 10)],
-			drained_after: 2.5,
+		let part = |n: u64, resent: u64, timeline: &[(f64, u64)], drained_after: f64| Pumped {
+			submitted: n,
+			transactions: n,
+			resent,
+			timeline: timeline.to_vec(),
+			drained_after,
 		};
-		let b = Pumped {
-			submitted: 6,
-			transactions: 6,
-			resent: 0,
-			timeline: vec![(0.0, 0), (0.5, 1), (1.5, 6)],
-			drained_after: 1.8,
-		};
+		let a = part(10, 1, &[(0.0, 0), (1.0, 4), (2.0, 10)], 2.5);
+		let b = part(6, 0, &[(0.0, 0), (0.5, 1), (1.5, 6)], 1.8);
 		let m = Pumped::merge(vec![a.clone(), b.clone()]);
 		assert_eq!(
 			m.timeline,
