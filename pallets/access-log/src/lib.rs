@@ -302,8 +302,7 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		pub fn submit(origin: OriginFor<T>, record: RecordInput) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let source = Self::ensure_submitter(&who)?;
-			let (info, now) = Self::ensure_open(source)?;
+			let (source, info, now) = Self::ensure_writer(&who)?;
 			let record = Self::check_record(source, now, record)?;
 			Self::store(&who, source, info, [record])
 		}
@@ -325,8 +324,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
 			ensure!(records.len() as u32 <= T::MaxBatchSize::get(), Error::<T>::BatchTooLarge);
-			let source = Self::ensure_submitter(&who)?;
-			let (info, now) = Self::ensure_open(source)?;
+			let (source, info, now) = Self::ensure_writer(&who)?;
 			let checked = records
 				.into_iter()
 				.map(|r| Self::check_record(source, now, r))
@@ -428,21 +426,17 @@ pub mod pallet {
 			Submitters::<T>::get(who).is_some_and(|s| s.active)
 		}
 
-		/// The source `who` may write for, or why it may not.
-		fn ensure_submitter(who: &T::AccountId) -> Result<SourceId, DispatchError> {
-			let info = Submitters::<T>::get(who).ok_or(Error::<T>::NotAuthorized)?;
-			ensure!(info.active, Error::<T>::SubmitterRevoked);
-			Ok(info.source)
-		}
-
-		/// That `source` accepts entries; returns it and the chain's clock (ms) to check records
-		/// against.
-		fn ensure_open(
-			source: SourceId,
-		) -> Result<(SourceInfo<BlockNumberFor<T>>, u64), DispatchError> {
-			let info = Sources::<T>::get(source).ok_or(Error::<T>::UnknownSource)?;
+		/// The source `who` may write for now, its record and the chain's clock (ms) to check
+		/// records against; or why `who` may not write: not (or no longer) a submitter, or its
+		/// source is unknown or inactive.
+		fn ensure_writer(
+			who: &T::AccountId,
+		) -> Result<(SourceId, SourceInfo<BlockNumberFor<T>>, u64), DispatchError> {
+			let submitter = Submitters::<T>::get(who).ok_or(Error::<T>::NotAuthorized)?;
+			ensure!(submitter.active, Error::<T>::SubmitterRevoked);
+			let info = Sources::<T>::get(submitter.source).ok_or(Error::<T>::UnknownSource)?;
 			ensure!(info.active, Error::<T>::SourceInactive);
-			Ok((info, T::Time::now().as_millis() as u64))
+			Ok((submitter.source, info, T::Time::now().as_millis() as u64))
 		}
 
 		/// Check everything about a record that does not depend on other records of the batch,
@@ -476,7 +470,7 @@ pub mod pallet {
 			})
 		}
 
-		/// Store checked records of `source` (as `info`, read by [`Self::ensure_open`]), in
+		/// Store checked records of `source` (as `info`, read by [`Self::ensure_writer`]), in
 		/// order, with their indexes and events; the source's counters and the next id are
 		/// written once. Checks each record before it writes it; the caller's dispatch rolls
 		/// back all of them on an error.
