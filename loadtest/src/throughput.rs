@@ -74,9 +74,6 @@ impl Phase {
 	}
 }
 
-/// Progress labels of the naive baseline's senders.
-const NAIVE_SENDERS: [&str; 3] = ["naive#1", "naive#2", "naive#3+"];
-
 /// Run the batched phase signed by `submitter` (an authorized submitter of the first source),
 /// then the naive baseline signed by every key of `baseline` at once, each with its own nonces
 /// and window (council members: the only other accounts the permissioned pool accepts).
@@ -94,7 +91,7 @@ pub async fn run(
 	let batch = settings.batch.max(1);
 
 	let mut i = 0u64;
-	let report = |name: &'static str| {
+	let report = |name: String| {
 		let progress = progress.clone();
 		move |t: f64, done: u64, sent: u64| {
 			progress(format!(
@@ -119,7 +116,7 @@ pub async fn run(
 			seq += batch as u64;
 			Some((runtime::tx().access_log().submit_batch(records), batch as u64))
 		},
-		report("batched"),
+		report("batched".into()),
 	)
 	.await?;
 
@@ -139,7 +136,7 @@ pub async fn run(
 				seq += 1;
 				Some((runtime::tx().system().remark_with_event(scale_encoded(&r)), 1))
 			},
-			report(if baseline.len() == 1 { "naive" } else { NAIVE_SENDERS[k.min(2)] }),
+			report(if baseline.len() == 1 { "naive".into() } else { format!("naive#{}", k + 1) }),
 		)
 	});
 	let naive = Pumped::merge(futures::future::try_join_all(senders).await?);
