@@ -1,8 +1,9 @@
 //! Connecting to nodes, with failover between endpoints.
 
 use crate::{ChainConfig, Error, Result};
+use std::sync::Arc;
 use subxt::{
-	backend::BlockRef,
+	backend::{BlockRef, LegacyBackend},
 	client::OnlineClientAtBlock,
 	utils::{AccountId32, H256},
 	OnlineClient,
@@ -99,7 +100,13 @@ async fn connect_from(
 				continue;
 			},
 		};
-		match OnlineClient::<ChainConfig>::from_rpc_client(rpc.clone()).await {
+		// The legacy backend (`chain_*`/`state_*`/`author_*`), not subxt's default that prefers
+		// `chainHead_v1`: that one answers "no such block" for any block its follow subscription
+		// has not pinned yet or any more — the best block a moment after `chain_getBlockHash`
+		// named it, an older `--at` block, the block of an evidence bundle. A full node keeps
+		// them all; reads at a block must not depend on a subscription's timing.
+		let backend = Arc::new(LegacyBackend::builder().build(rpc.clone()));
+		match OnlineClient::<ChainConfig>::from_backend(backend).await {
 			Ok(api) => return Ok((i, api, rpc)),
 			Err(e) => last = format!("{url}: {e}"),
 		}

@@ -114,7 +114,7 @@ impl Client {
 				.map_err(|e| Error::Refused(e.to_string()))?
 				.submit_and_watch()
 				.await
-				.map_err(|e| Error::Refused(e.to_string()))
+				.map_err(refusal)
 		}
 		.await;
 		// On refusal, ask the chain again next time: the pool may know better than we do.
@@ -133,6 +133,26 @@ impl Client {
 		let progress = self.submit_and_watch(submitter, call).await?;
 		watch(progress, submitter, wait, || ()).await
 	}
+}
+
+/// The node's refusal of a submitted transaction, with its reason: the pool's JSON-RPC error
+/// carries it in `data` (`Invalid Transaction` / `Invalid signing address`), which the error's
+/// own text leaves out.
+fn refusal(e: subxt::error::ExtrinsicError) -> Error {
+	use subxt::error::{BackendError, ExtrinsicError, RpcError};
+	if let ExtrinsicError::ErrorSubmittingTransaction(BackendError::Rpc(RpcError::ClientError(
+		subxt_rpcs::Error::User(user),
+	))) = &e
+	{
+		let reason = user.data.as_ref().map(|d| {
+			serde_json::from_str::<String>(d.get()).unwrap_or_else(|_| d.get().to_string())
+		});
+		return Error::Refused(match reason {
+			Some(reason) => format!("{} ({}): {reason}", user.message, user.code),
+			None => format!("{} ({})", user.message, user.code),
+		});
+	}
+	Error::Refused(e.to_string())
 }
 
 /// The progress stream of a submitted transaction.

@@ -266,14 +266,21 @@ fn commit_loop(queue: Weak<Queue>, jobs: mpsc::Receiver<Job>) {
 	while let Ok(first) = jobs.recv() {
 		let mut group = vec![first];
 		group.extend(jobs.try_iter().take(MAX_GROUP - 1));
-		match queue.upgrade() {
+		let answers = match queue.upgrade() {
 			Some(q) => q.commit_group(group),
-			None => {
-				for job in group {
+			None => group
+				.into_iter()
+				.map(|job| {
 					let closed = QueueError("the queue is closed".into());
-					let _ = job.reply.send(Err(closed.into()));
-				}
-			},
+					(job.reply, Err(closed.into()))
+				})
+				.collect(),
+		};
+		// Answer only once the queue is let go of: an appender that drops its queue right after
+		// its answer and reopens the file must find it closed, not still held (and its drop run)
+		// by this thread.
+		for (reply, result) in answers {
+			let _ = reply.send(result);
 		}
 	}
 }
@@ -441,7 +448,8 @@ impl Queue {
 
 	/// Write a group of appends in one transaction and answer each. If the commit fails, every
 	/// append of the group gets the error and nothing of them was written.
-	fn commit_group(&self, group: Vec<Job>) {
+	/// Returns each job's reply channel with its answer, for the caller to send.
+	fn commit_group(&self, group: Vec<Job>) -> Vec<(mpsc::SyncSender<AppendResult>, AppendResult)> {
 		let results = match self.write_group(&group) {
 			Ok((results, new)) => {
 				self.pending.fetch_add(new, Ordering::SeqCst);
@@ -452,9 +460,7 @@ impl Queue {
 			},
 			Err(e) => group.iter().map(|_| Err(AppendError::Queue(e.clone()))).collect(),
 		};
-		for (job, result) in group.into_iter().zip(results) {
-			let _ = job.reply.send(result);
-		}
+		group.into_iter().map(|job| job.reply).zip(results).collect()
 	}
 
 	/// The transaction of [`Queue::commit_group`]: each append planned, then written only if
