@@ -202,16 +202,19 @@ pub async fn watch(
 impl Receipt {
 	/// The receipt of a landed log submission: its entry ids and sequence gaps, from its events.
 	pub fn from_landed(landed: Landed) -> Result<Receipt> {
-		use runtime::access_log::events::{EntryStored, SequenceGap};
+		use runtime::access_log::events::{EntriesStored, SequenceGap};
 		let (block_hash, events) = (landed.block_hash, landed.events);
 		Ok(Receipt {
 			block_hash,
 			extrinsic_hash: events.extrinsic_hash(),
 			entry_ids: events
-				.find::<EntryStored>()
-				.map(|e| e.map(|e| e.entry_id))
-				.collect::<Result<_, _>>()
-				.map_err(Error::chain)?,
+				.find::<EntriesStored>()
+				.map(|e| e.map(|e| (e.first_entry_id..e.first_entry_id + u64::from(e.count))))
+				.collect::<Result<Vec<_>, _>>()
+				.map_err(Error::chain)?
+				.into_iter()
+				.flatten()
+				.collect(),
 			gaps: events
 				.find::<SequenceGap>()
 				.map(|e| e.map(|g| (g.source, g.first, g.last)))

@@ -190,16 +190,17 @@ pub mod pallet {
 			/// The source it wrote for.
 			source: SourceId,
 		},
-		/// An entry was stored.
-		EntryStored {
-			/// Id of the new entry.
-			entry_id: EntryId,
-			/// Its source.
+		/// Entries were stored by one call: ids `first_entry_id..first_entry_id + count`, in
+		/// the order the call gave the records (one event per call, not per entry: a full block
+		/// holds thousands of entries, and every event is state the block writes and every
+		/// client watching a transaction downloads and decodes).
+		EntriesStored {
+			/// The source they belong to.
 			source: SourceId,
-			/// The source's sequence number.
-			seq: u64,
-			/// Hash of the complete original record.
-			record_hash: Hash32,
+			/// Id of the first one.
+			first_entry_id: EntryId,
+			/// How many (at least one).
+			count: u32,
 		},
 		/// A stored sequence number skipped ahead: records `first..=last` of the source are
 		/// missing (lost, or still to come).
@@ -298,7 +299,7 @@ pub mod pallet {
 		/// is stored and a [`Event::SequenceGap`] emitted.
 		///
 		/// ## Events
-		/// [`Event::EntryStored`], possibly preceded by [`Event::SequenceGap`].
+		/// [`Event::EntriesStored`] (count 1), possibly preceded by [`Event::SequenceGap`].
 		#[pallet::call_index(0)]
 		pub fn submit(origin: OriginFor<T>, record: RecordInput) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -317,7 +318,8 @@ pub mod pallet {
 		/// nothing is stored. Entries get consecutive ids in batch order.
 		///
 		/// ## Events
-		/// One [`Event::EntryStored`] per record, and [`Event::SequenceGap`] where sequences skip.
+		/// One [`Event::EntriesStored`] for the batch, preceded by [`Event::SequenceGap`] where
+		/// sequences skip.
 		#[pallet::call_index(1)]
 		#[pallet::weight(<T as Config>::WeightInfo::submit_batch(records.len() as u32))]
 		pub fn submit_batch(origin: OriginFor<T>, records: Vec<RecordInput>) -> DispatchResult {
@@ -480,7 +482,8 @@ pub mod pallet {
 			mut info: SourceInfo<BlockNumberFor<T>>,
 			records: impl IntoIterator<Item = StoredRecord>,
 		) -> DispatchResult {
-			let mut id = NextEntryId::<T>::get();
+			let first = NextEntryId::<T>::get();
+			let mut id = first;
 			let block = frame_system::Pallet::<T>::block_number();
 			for record in records {
 				let seq_key = record.seq.to_be_bytes();
@@ -504,17 +507,14 @@ pub mod pallet {
 				EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
 				EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());
 				EntriesByTime::<T>::insert(record.occurred_at.to_be_bytes(), id_key, ());
-				Self::deposit_event(Event::EntryStored {
-					entry_id: id,
-					source,
-					seq: record.seq,
-					record_hash: record.record_hash,
-				});
 				Entries::<T>::insert(id, Entry { record, block, submitter: who.clone() });
 				id = next;
 			}
 			Sources::<T>::insert(source, info);
 			NextEntryId::<T>::put(id);
+			// At most `MaxBatchSize` (a `u32`) records: the count fits.
+			let count = u32::try_from(id - first).unwrap_or(u32::MAX);
+			Self::deposit_event(Event::EntriesStored { source, first_entry_id: first, count });
 			Ok(())
 		}
 

@@ -79,7 +79,7 @@ fn submit_stores_entry_indexes_and_event() {
 		assert_eq!(e.record.purpose.to_vec(), b"019".to_vec());
 		assert!(EntriesByCitizen::<Test>::contains_key(citizen(7), 0u64.to_be_bytes()));
 		System::assert_last_event(
-			Event::EntryStored { entry_id: 0, source: 0, seq: 1, record_hash: [1; 32] }.into(),
+			Event::EntriesStored { source: 0, first_entry_id: 0, count: 1 }.into(),
 		);
 		let s = Sources::<Test>::get(0).unwrap();
 		assert_eq!((s.entries, s.last_seq), (1, 1));
@@ -95,14 +95,20 @@ fn submit_batch_stores_all_with_consecutive_ids() {
 		for id in 0..5u64 {
 			assert_eq!(Entries::<Test>::get(id).unwrap().record.seq, id + 1);
 		}
-		let stored: Vec<_> = stored_events()
-			.into_iter()
-			.filter_map(|e| match e {
-				Event::EntryStored { entry_id, seq, .. } => Some((entry_id, seq)),
-				_ => None,
-			})
-			.collect();
-		assert_eq!(stored, vec![(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]);
+		// One event for the batch.
+		assert_eq!(
+			stored_events(),
+			vec![Event::EntriesStored { source: 0, first_entry_id: 0, count: 5 }]
+		);
+		// The next batch continues the ids.
+		System::reset_events();
+		assert_ok!(AccessLog::submit_batch(
+			signed(SUBMITTER),
+			vec![record(6, 1, 1), record(7, 1, 1)]
+		));
+		System::assert_last_event(
+			Event::EntriesStored { source: 0, first_entry_id: 5, count: 2 }.into(),
+		);
 	});
 }
 
