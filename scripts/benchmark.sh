@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the weights.rs of pallets/access-log and pallets/validator-set with FRAME
 # benchmarking v2 on the real runtime.
-# Builds the node with `--features runtime-benchmarks` (the first such build is long:
-# frame-benchmarking-cli brings ~120 more crates, and the feature rebuilds much of the node stack).
-# It replaces the release binary; scripts/build.sh switches back to the normal one.
-#   scripts/benchmark.sh [--steps 50] [--repeat 20]
+# Builds the node with `--features runtime-benchmarks` in a target directory of its own
+# ($BENCH_TARGET_DIR, default ~/.cache/accesslog-bench-target), so the normal build stays as it
+# is (the first such build is long: frame-benchmarking-cli brings ~120 more crates; ~22 min on
+# the 2-core machine of docs/performance.md).
+#   scripts/benchmark.sh [--steps 50] [--repeat 20] [--pallet access_log|validator_set]
 #   scripts/benchmark.sh --storage <base path>
 # --storage measures instead the read and write cost of one storage item in the database of a
 # stopped dev node (`--chain dev`) at that base path, and writes the runtime's DbWeight
@@ -16,21 +17,27 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$REPO_ROOT/scripts/setup.sh"
 cd "$REPO_ROOT"
-steps=50; repeat=20; storage=""
+steps=50; repeat=20; storage=""; pallets="access_log validator_set"
 while (($#)); do
 	case "$1" in
 		--steps) steps="$2"; shift 2 ;;
 		--repeat) repeat="$2"; shift 2 ;;
 		--storage) storage="${2:?--storage needs the base path of a dev node}"; shift 2 ;;
-		*) die "unknown option $1 (use --steps N, --repeat N, --storage <base path>)" ;;
+		--pallet)
+			case "${2:-}" in
+				access_log | validator_set) pallets="$2"; shift 2 ;;
+				*) die "--pallet takes access_log or validator_set, not '${2:-}'" ;;
+			esac ;;
+		*) die "unknown option $1 (use --steps N, --repeat N, --pallet NAME, --storage <base path>)" ;;
 	esac
 done
 if [[ -n "$storage" ]]; then
 	[[ -d "$storage/chains/accesslog_dev" ]] || die "$storage holds no dev chain database (expected $storage/chains/accesslog_dev)"
 fi
-log "building accesslog-node with runtime-benchmarks"
+export CARGO_TARGET_DIR="${BENCH_TARGET_DIR:-$HOME/.cache/accesslog-bench-target}"
+log "building accesslog-node with runtime-benchmarks in $CARGO_TARGET_DIR"
 cargo build --release --locked -p accesslog-node --features runtime-benchmarks
-bin="$NODE_BIN"
+bin="$CARGO_TARGET_DIR/release/accesslog-node"
 if [[ -n "$storage" ]]; then
 	mkdir -p runtime/src/weights
 	log "measuring storage reads and writes on $storage (takes minutes on a large state)"
@@ -46,7 +53,7 @@ if [[ -n "$storage" ]]; then
 	log "wrote runtime/src/weights/paritydb_weights.rs"
 	exit 0
 fi
-for pallet in access_log validator_set; do
+for pallet in $pallets; do
 	out="pallets/${pallet//_/-}/src/weights.rs"
 	log "benchmarking pallet_$pallet (steps $steps, repeat $repeat)"
 	"$bin" benchmark pallet \

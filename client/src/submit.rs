@@ -209,7 +209,7 @@ impl Receipt {
 			extrinsic_hash: events.extrinsic_hash(),
 			entry_ids: events
 				.find::<EntriesStored>()
-				.map(|e| e.map(|e| (e.first_entry_id..e.first_entry_id + u64::from(e.count))))
+				.map(|e| e.map(|e| e.first_entry_id..e.first_entry_id + u64::from(e.count)))
 				.collect::<Result<Vec<_>, _>>()
 				.map_err(Error::chain)?
 				.into_iter()
