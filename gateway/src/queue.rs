@@ -446,9 +446,9 @@ impl Queue {
 		answer.recv().map_err(|_| closed())?
 	}
 
-	/// Write a group of appends in one transaction and answer each. If the commit fails, every
-	/// append of the group gets the error and nothing of them was written.
-	/// Returns each job's reply channel with its answer, for the caller to send.
+	/// Write a group of appends in one transaction; returns each append's reply channel with
+	/// its answer, for [`commit_loop`] to send. If the commit fails, every append of the group
+	/// gets the error and nothing of them was written.
 	fn commit_group(&self, group: Vec<Job>) -> Vec<(mpsc::SyncSender<AppendResult>, AppendResult)> {
 		let results = match self.write_group(&group) {
 			Ok((results, new)) => {

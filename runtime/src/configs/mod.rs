@@ -25,7 +25,7 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// Up to 0.5 s of execution per 2 s block (0.375 s of it for normal transactions: ~3,800
+	/// Up to 0.5 s of execution per 2 s block (0.375 s of it for normal transactions: ~5,400
 	/// entries): every validator must execute and commit the block inside the slot, and on a
 	/// small machine three of them share the cores (docs/performance.md, throughput). 1 s made
 	/// full blocks take 1.5-4.7 s to author on the 2-core test machine, and forks followed.
