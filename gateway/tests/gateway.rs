@@ -308,9 +308,12 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 	// Stream batches until the gateway is killed under the sender.
 	let mut gw = Gw::start(dir.path(), &text);
 	let http = gw.http.clone();
-	let progress = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+	// The sender says when ten batches are acknowledged, and the test kills the gateway at once
+	// (a wake-up, not a poll: on a fast machine the other 90 batches were acknowledged within
+	// one polling interval, and the kill came after the stream had ended).
+	let ten_acked = Arc::new(tokio::sync::Notify::new());
 	let sender = {
-		let (batches, progress) = (batches.clone(), progress.clone());
+		let (batches, ten_acked) = (batches.clone(), ten_acked.clone());
 		tokio::spawn(async move {
 			let auth = format!("Bearer {}", gw::TOKEN);
 			let mut acked: Vec<Vec<u64>> = Vec::new();
@@ -334,7 +337,9 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 								.map(|r| r["id"].as_u64().unwrap())
 								.collect(),
 						);
-						progress.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+						if acked.len() == 10 {
+							ten_acked.notify_one();
+						}
 					},
 					_ => return acked,
 				}
@@ -342,12 +347,10 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 			acked
 		})
 	};
-	// Kill it at an arbitrary point after the first ten acknowledgements.
-	until("ten acknowledged batches", Duration::from_secs(60), || {
-		let p = progress.clone();
-		async move { (p.load(std::sync::atomic::Ordering::SeqCst) >= 10).then_some(()) }
-	})
-	.await;
+	// Kill it mid-stream, right after the first ten acknowledgements.
+	tokio::time::timeout(Duration::from_secs(60), ten_acked.notified())
+		.await
+		.expect("ten batches acknowledged within 60 s");
 	gw.kill9();
 	let acked = sender.await.unwrap();
 	assert!(
