@@ -419,6 +419,12 @@ pub fn entry(
 	}
 }
 
+/// When record `k` of `n` collected between `from` and `to` (ms) occurred: evenly spread over the
+/// interval, the last at `to`, as the accesses a source batches up between two submissions.
+pub fn spread(from: u64, to: u64, k: u64, n: u64) -> u64 {
+	from + (to.saturating_sub(from)) * (k + 1) / n.max(1)
+}
+
 /// The SCALE encoding of `r`, byte for byte what `submit` carries (a struct encodes as its fields
 /// in order).
 pub fn scale_encoded(r: &RecordInput) -> Vec<u8> {
@@ -512,6 +518,8 @@ mod tests {
 			.pallet_by_name("AccessLog")
 			.and_then(|p| p.call_variant_by_name("submit"))
 			.expect("AccessLog.submit exists");
+		assert_eq!((0..4).map(|k| spread(1_000, 2_000, k, 4)).collect::<Vec<_>>(), [1_250, 1_500, 1_750, 2_000]);
+		assert_eq!(spread(2_000, 1_000, 0, 4), 2_000);
 		let r = entry(7, 0, 8, 1_700_000_000_000, 10, 10);
 		let expected = r.encode_as_type(submit.fields[0].ty.id, metadata.types()).expect("encodes");
 		assert_eq!(scale_encoded(&r), expected);

@@ -9,7 +9,7 @@
 //! step: bytes per entry overall and between steps.
 
 use crate::{
-	pump::{citizen_ref, entry, official_ref, pump, Counter, Until},
+	pump::{citizen_ref, entry, official_ref, pump, spread, Counter, Until},
 	Recorder, Summary,
 };
 use accesslog_client::{query::Query, runtime, synthetic::Rng, Client, Keypair};
@@ -90,6 +90,7 @@ pub async fn run(
 	// Workload numbers continue after what the chain holds; queries pick among ours.
 	let (origin, mut next) = (first, first);
 	let since_ms = now_ms().saturating_sub(2_000);
+	let mut last_at = since_ms;
 	let batch = settings.batch.max(1) as u64;
 	let mut steps = Vec::new();
 	let mut previous: Option<(u64, u64)> = None;
@@ -116,8 +117,12 @@ pub async fn run(
 					}
 					left -= n;
 					let records: Vec<_> = (0..n)
-						.map(|k| entry(next + k, source_id, seq + k, at, CITIZENS, OFFICIALS))
+						.map(|k| {
+							let t = spread(last_at, at, k, n);
+							entry(next + k, source_id, seq + k, t, CITIZENS, OFFICIALS)
+						})
 						.collect();
+					last_at = at;
 					next += n;
 					seq += n;
 					Some((runtime::tx().access_log().submit_batch(records), n))

@@ -8,7 +8,7 @@
 //! `duration`, read from the finalized head every 250 ms. Then the phase drains (everything it
 //! submitted must be finalized) before the next one starts.
 
-use crate::pump::{entry, pump, scale_encoded, Counter, Pumped, Until};
+use crate::pump::{entry, pump, scale_encoded, spread, Counter, Pumped, Until};
 use accesslog_client::{runtime, Client, Keypair};
 use accesslog_gateway::now_ms;
 use serde::Serialize;
@@ -91,6 +91,7 @@ pub async fn run(
 	let batch = settings.batch.max(1);
 
 	let mut i = 0u64;
+	let mut last_at = now_ms().saturating_sub(1_000);
 	let report = |name: String| {
 		let progress = progress.clone();
 		move |t: f64, done: u64, sent: u64| {
@@ -109,9 +110,14 @@ pub async fn run(
 		Until::Elapsed(settings.duration),
 		|| {
 			let at = now_ms().saturating_sub(1_000);
-			let records: Vec<_> = (0..batch as u64)
-				.map(|k| entry(i + k, source_id, seq + k, at, 50_000, 2_000))
+			let n = batch as u64;
+			let records: Vec<_> = (0..n)
+				.map(|k| {
+					let t = spread(last_at, at, k, n);
+					entry(i + k, source_id, seq + k, t, 50_000, 2_000)
+				})
 				.collect();
+			last_at = at;
 			i += batch as u64;
 			seq += batch as u64;
 			Some((runtime::tx().access_log().submit_batch(records), batch as u64))

@@ -1,6 +1,8 @@
 //! Benchmarks of the access-log pallet (FRAME benchmarking v2). Every benchmark measures the
-//! worst case the call allows: longest text fields, a fresh citizen, official and time key per
-//! record (so each index write creates a new trie branch), and a sequence gap.
+//! worst case the call allows: longest text fields, a fresh citizen and official key per record
+//! (so each index write creates a new trie branch), and for `submit` and `submit_batch` a new
+//! sequence chunk, a new second and a sequence gap per record. `submit_batch_grouped` measures
+//! the case the call refunds to: consecutive records in one chunk and one second.
 
 use super::*;
 use crate::{
@@ -10,8 +12,9 @@ use crate::{
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::frame_benchmarking::v2::*;
 
-/// A worst-case record of `source` with sequence `seq`.
-fn worst_record<T: Config>(source: SourceId, seq: u64) -> RecordInput {
+/// A record of `source` with sequence `seq`, occurred `ago_ms` before now, with the longest text
+/// fields and citizen and official references unique to `seq`.
+fn worst_record<T: Config>(source: SourceId, seq: u64, ago_ms: u64) -> RecordInput {
 	let text = vec![b'x'; MAX_TEXT_LEN as usize];
 	let mut unique = [0u8; 32];
 	unique[..8].copy_from_slice(&seq.to_be_bytes());
@@ -19,7 +22,7 @@ fn worst_record<T: Config>(source: SourceId, seq: u64) -> RecordInput {
 	RecordInput {
 		source,
 		seq,
-		occurred_at: now.saturating_sub(seq),
+		occurred_at: now.saturating_sub(ago_ms),
 		agency: text.clone(),
 		system: text.clone(),
 		accessor_ref: unique,
@@ -33,8 +36,10 @@ fn worst_record<T: Config>(source: SourceId, seq: u64) -> RecordInput {
 	}
 }
 
-/// Register a source and authorize a submitter for it; returns both.
+/// Register a source and authorize a submitter for it; returns both. Sets the clock to a
+/// present-day time, so that records can lie up to `MaxBatchSize` seconds in the past.
 fn setup_submitter<T: Config>() -> (T::AccountId, SourceId) {
+	T::BenchmarkHelper::set_now(1_795_651_200_000);
 	let source = Pallet::<T>::do_register_source(
 		vec![b'n'; MAX_NAME_LEN as usize],
 		vec![b'a'; MAX_NAME_LEN as usize],
@@ -53,7 +58,7 @@ mod benchmarks {
 	fn submit() {
 		let (caller, source) = setup_submitter::<T>();
 		// A gap (seq 2 after nothing) costs an extra event: include it.
-		let record = worst_record::<T>(source, 2);
+		let record = worst_record::<T>(source, 2, 1);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), record);
@@ -64,12 +69,30 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_batch(n: Linear<1, { T::MaxBatchSize::get() }>) {
 		let (caller, source) = setup_submitter::<T>();
-		let records: Vec<_> = (1..=n as u64).map(|s| worst_record::<T>(source, s * 2)).collect();
+		// Each record in a chunk and a second of its own, after a gap.
+		let records: Vec<_> = (1..=n as u64)
+			.map(|k| worst_record::<T>(source, k << SEQ_CHUNK_BITS, k * 1_000))
+			.collect();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), records);
+		submit_batch(RawOrigin::Signed(caller), records);
 
 		assert_eq!(NextEntryId::<T>::get(), n as u64);
+		assert_eq!(TimeIndex::<T>::iter_keys().count(), n as usize);
+	}
+
+	#[benchmark]
+	fn submit_batch_grouped(n: Linear<1, { T::MaxBatchSize::get() }>) {
+		let (caller, source) = setup_submitter::<T>();
+		// Consecutive sequences from 1 (no gap) in as few chunks as the batch allows, all at
+		// one instant.
+		let records: Vec<_> = (1..=n as u64).map(|s| worst_record::<T>(source, s, 0)).collect();
+
+		#[extrinsic_call]
+		submit_batch(RawOrigin::Signed(caller), records);
+
+		assert_eq!(NextEntryId::<T>::get(), n as u64);
+		assert_eq!(TimeIndex::<T>::iter_keys().count(), 1);
 	}
 
 	#[benchmark]

@@ -2,8 +2,8 @@
 
 use crate::sp_runtime::TryRuntimeError;
 use crate::{
-	Config, Entries, EntriesByAccessor, EntriesByCitizen, EntriesByTime, EntryBySeq, NextEntryId,
-	NextSourceId, Pallet, Sources,
+	Config, Entries, EntriesByAccessor, EntriesByCitizen, NextEntryId, NextSourceId, Pallet,
+	SeqIndex, Sources, TimeIndex, SEQ_CHUNK_BITS,
 };
 use alloc::collections::btree_map::BTreeMap;
 
@@ -12,8 +12,10 @@ impl<T: Config> Pallet<T> {
 	///
 	/// ## Expectations:
 	/// 1. Entry ids are dense: exactly the ids `0..NextEntryId` are stored.
-	/// 2. Every entry is in each of the four indexes under its own keys.
-	/// 3. Every index key points to a stored entry that carries that key (no dangling index).
+	/// 2. Every entry is in each of the four indexes under its own keys, once.
+	/// 3. Every index item points to a stored entry that carries that key (no dangling index).
+	///    Sequence chunks and time groups are non-empty and sorted; a time group's key names its
+	///    last id.
 	/// 4. Each source's `entries` counter equals its stored entries and `last_seq` is the highest
 	///    stored sequence; every entry's source is registered; source ids are dense.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -21,13 +23,36 @@ impl<T: Config> Pallet<T> {
 		let stored = Entries::<T>::iter_keys().count() as u64;
 		ensure(stored == count, "number of entries differs from NextEntryId")?;
 
+		// Every item of the chunked indexes, checked for shape and duplicates on the way.
+		let mut by_seq = BTreeMap::new();
+		for (source, chunk, pairs) in SeqIndex::<T>::iter() {
+			ensure(!pairs.is_empty(), "empty sequence chunk")?;
+			ensure(pairs.windows(2).all(|w| w[0].0 < w[1].0), "sequence chunk not sorted")?;
+			for (low, id) in pairs {
+				let seq = (u64::from_be_bytes(chunk) << SEQ_CHUNK_BITS) | u64::from(low);
+				ensure(by_seq.insert((source, seq), id).is_none(), "sequence indexed twice")?;
+			}
+		}
+		let mut by_time = BTreeMap::new();
+		for (second, last, group) in TimeIndex::<T>::iter() {
+			ensure(group.windows(2).all(|w| w[0].1 < w[1].1), "time group not in id order")?;
+			let key_ok = group.last().is_some_and(|(_, id)| id.to_be_bytes() == last);
+			ensure(key_ok, "time group key does not name its last id")?;
+			for (ms, id) in group {
+				let ts = u64::from_be_bytes(second) * 1_000 + u64::from(ms);
+				ensure(ms < 1_000 && by_time.insert(id, ts).is_none(), "bad time index item")?;
+			}
+		}
+		ensure(by_seq.len() as u64 == count, "sequence index size differs from the entries")?;
+		ensure(by_time.len() as u64 == count, "time index size differs from the entries")?;
+
 		let mut per_source: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
 		for id in 0..count {
 			let entry = Entries::<T>::get(id).ok_or("entry ids are not dense")?;
 			let r = &entry.record;
 			let key = id.to_be_bytes();
 			ensure(
-				EntryBySeq::<T>::get(r.source, r.seq.to_be_bytes()) == Some(id),
+				by_seq.get(&(r.source, r.seq)) == Some(&id),
 				"entry missing from the (source, seq) index",
 			)?;
 			ensure(
@@ -39,7 +64,7 @@ impl<T: Config> Pallet<T> {
 				"entry missing from the accessor index",
 			)?;
 			ensure(
-				EntriesByTime::<T>::contains_key(r.occurred_at.to_be_bytes(), key),
+				by_time.get(&id) == Some(&r.occurred_at),
 				"entry missing from the time index",
 			)?;
 			let s = per_source.entry(r.source).or_default();
@@ -50,12 +75,6 @@ impl<T: Config> Pallet<T> {
 		let points_back = |id: u64, check: &dyn Fn(&crate::StoredRecord) -> bool| {
 			Entries::<T>::get(id).is_some_and(|e| check(&e.record))
 		};
-		for (source, seq, id) in EntryBySeq::<T>::iter() {
-			ensure(
-				points_back(id, &|r| r.source == source && r.seq.to_be_bytes() == seq),
-				"dangling (source, seq) index key",
-			)?;
-		}
 		for (citizen, id) in EntriesByCitizen::<T>::iter_keys() {
 			ensure(
 				points_back(u64::from_be_bytes(id), &|r| r.citizen_ref == citizen),
@@ -68,13 +87,6 @@ impl<T: Config> Pallet<T> {
 				"dangling accessor index key",
 			)?;
 		}
-		for (ts, id) in EntriesByTime::<T>::iter_keys() {
-			ensure(
-				points_back(u64::from_be_bytes(id), &|r| r.occurred_at.to_be_bytes() == ts),
-				"dangling time index key",
-			)?;
-		}
-
 		let sources = NextSourceId::<T>::get();
 		ensure(Sources::<T>::iter_keys().count() as u32 == sources, "source ids are not dense")?;
 		for (source, info) in Sources::<T>::iter() {

@@ -24,7 +24,9 @@
 //!   rotation is tracked by `key_id`. The hash of the complete original record (`record_hash`) lets
 //!   the full record kept elsewhere be proven unchanged.
 //! - **Indexes** by citizen reference, by accessor reference, by `(source, seq)` and by time keep
-//!   each query a bounded prefix scan, in order, with a cursor.
+//!   each query a bounded prefix scan, in order, with a cursor. The citizen and accessor indexes
+//!   hold one key per entry; the sequence index one per 256 sequence numbers and the time index
+//!   one per call and second, so a batch writes three state items per entry plus a few.
 //!
 //! A `(source, seq)` pair is stored at most once, so a submitter may safely resubmit after a
 //! timeout. A sequence number that skips ahead is stored, and a [`Event::SequenceGap`] names the
@@ -62,15 +64,18 @@ pub const LOG_TARGET: &str = "runtime::access-log";
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::vec::Vec;
+	use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{Defensive, UnixTime},
 	};
+	use sp_runtime::Perbill;
 	use frame_system::pallet_prelude::*;
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version. 1: the sequence and time indexes are kept in chunks
+	/// ([`SeqIndex`], [`TimeIndex`]). Version 0 data is not migrated: no network holding it is
+	/// kept (start such a network afresh).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -100,6 +105,17 @@ pub mod pallet {
 
 		/// Weight information for the calls of this pallet.
 		type WeightInfo: WeightInfo;
+
+		/// Sets up what the benchmarks need from the runtime.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// What the benchmarks need from the runtime.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper {
+		/// Set the clock [`Config::Time`] reads to `ms` since the epoch.
+		fn set_now(ms: u64);
 	}
 
 	/// Id the next registered source will get (= number of sources).
@@ -133,12 +149,15 @@ pub mod pallet {
 	pub type Entries<T: Config> =
 		StorageMap<_, Twox64Concat, EntryId, Entry<T::AccountId, BlockNumberFor<T>>, OptionQuery>;
 
-	/// Index `(source, big-endian seq) -> entry id`: refuses duplicates, answers sequence ranges.
+	/// Sequence index, in chunks: `(source, big-endian seq >> 8)` → the `(seq & 0xff, entry id)`
+	/// pairs of that chunk, sorted. Refuses duplicates and answers sequence ranges. One state
+	/// item per 256 sequence numbers instead of one per entry: a batch of consecutive records
+	/// reads and writes one or two chunks.
 	// Twox64Concat for the pallet-assigned source id; Identity over big-endian bytes keeps
-	// sequences in numeric order.
+	// chunks in numeric order.
 	#[pallet::storage]
-	pub type EntryBySeq<T> =
-		StorageDoubleMap<_, Twox64Concat, SourceId, Identity, [u8; 8], EntryId, OptionQuery>;
+	pub type SeqIndex<T> =
+		StorageDoubleMap<_, Twox64Concat, SourceId, Identity, [u8; 8], SeqChunk, ValueQuery>;
 
 	/// Index `(citizen_ref, big-endian entry id)`: all accesses to one citizen's data, in order.
 	// Identity: the citizen reference is already a keyed hash, and submitters are authorized.
@@ -152,11 +171,22 @@ pub mod pallet {
 	pub type EntriesByAccessor<T> =
 		StorageDoubleMap<_, Identity, Hash32, Identity, [u8; 8], (), OptionQuery>;
 
-	/// Index `(big-endian occurred_at, big-endian entry id)`: accesses in time order.
-	// Identity over big-endian bytes: the trie order is time order, so a time range is one scan.
+	/// Time index, in one-second groups: `(big-endian second of occurred_at, big-endian id of the
+	/// group's last entry)` → the `(millisecond within the second, entry id)` of the entries one
+	/// call stored for that second, in id order. One state item per call and second instead of
+	/// one per entry. Keys of one second sort by their last id and calls' ids never interleave,
+	/// so a scan yields entries by second, then by entry id.
+	// Identity over big-endian bytes: the trie order is that order, so a time range is one scan.
 	#[pallet::storage]
-	pub type EntriesByTime<T> =
-		StorageDoubleMap<_, Identity, [u8; 8], Identity, [u8; 8], (), OptionQuery>;
+	pub type TimeIndex<T: Config> = StorageDoubleMap<
+		_,
+		Identity,
+		[u8; 8],
+		Identity,
+		[u8; 8],
+		BoundedVec<(u16, EntryId), T::MaxBatchSize>,
+		OptionQuery,
+	>;
 
 	/// Events of this pallet.
 	#[pallet::event]
@@ -305,7 +335,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let (source, info, now) = Self::ensure_writer(&who)?;
 			let record = Self::check_record(source, now, record)?;
-			Self::store(&who, source, info, [record])
+			Self::store(&who, source, info, [record]).map(|_| ())
 		}
 
 		/// Store up to [`Config::MaxBatchSize`] access records at once, all or none.
@@ -317,12 +347,20 @@ pub mod pallet {
 		/// The batch is atomic: if any record is refused (for the reasons of [`Pallet::submit`])
 		/// nothing is stored. Entries get consecutive ids in batch order.
 		///
+		/// ## Weight
+		/// Charged up front for the worst case (every record in its own sequence chunk and
+		/// second, with a gap); what a batch of consecutive, close-in-time records does not use
+		/// is refunded (see [`Pallet::batch_weight`]).
+		///
 		/// ## Events
 		/// One [`Event::EntriesStored`] for the batch, preceded by [`Event::SequenceGap`] where
 		/// sequences skip.
 		#[pallet::call_index(1)]
 		#[pallet::weight(<T as Config>::WeightInfo::submit_batch(records.len() as u32))]
-		pub fn submit_batch(origin: OriginFor<T>, records: Vec<RecordInput>) -> DispatchResult {
+		pub fn submit_batch(
+			origin: OriginFor<T>,
+			records: Vec<RecordInput>,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
 			ensure!(records.len() as u32 <= T::MaxBatchSize::get(), Error::<T>::BatchTooLarge);
@@ -332,7 +370,8 @@ pub mod pallet {
 				.map(|r| Self::check_record(source, now, r))
 				.collect::<Result<Vec<_>, _>>()?;
 			// Dispatch is transactional: a duplicate found half-way rolls back earlier writes.
-			Self::store(&who, source, info, checked)
+			let touched = Self::store(&who, source, info, checked)?;
+			Ok(Some(Self::batch_weight(&touched)).into())
 		}
 
 		/// Register a new source, active from now on.
@@ -473,26 +512,37 @@ pub mod pallet {
 		}
 
 		/// Store checked records of `source` (as `info`, read by [`Self::ensure_writer`]), in
-		/// order, with their indexes and events; the source's counters and the next id are
-		/// written once. Checks each record before it writes it; the caller's dispatch rolls
-		/// back all of them on an error.
+		/// order, with their indexes and events; the source's counters, the next id and each
+		/// touched chunk of the sequence and time indexes are written once. Checks each record
+		/// before it writes it; the caller's dispatch rolls back all of them on an error.
+		/// Returns what the call touched, which sets its actual weight.
 		fn store(
 			who: &T::AccountId,
 			source: SourceId,
 			mut info: SourceInfo<BlockNumberFor<T>>,
 			records: impl IntoIterator<Item = StoredRecord>,
-		) -> DispatchResult {
+		) -> Result<Touched, DispatchError> {
 			let first = NextEntryId::<T>::get();
 			let mut id = first;
 			let block = frame_system::Pallet::<T>::block_number();
+			let mut chunks: BTreeMap<u64, SeqChunk> = BTreeMap::new();
+			let mut seconds: BTreeMap<u64, Vec<(u16, EntryId)>> = BTreeMap::new();
+			let mut gaps = 0u32;
 			for record in records {
-				let seq_key = record.seq.to_be_bytes();
-				ensure!(
-					!EntryBySeq::<T>::contains_key(source, seq_key),
-					Error::<T>::DuplicateSequence
-				);
+				let chunk_no = record.seq >> SEQ_CHUNK_BITS;
+				let low = (record.seq & ((1 << SEQ_CHUNK_BITS) - 1)) as u8;
+				let chunk = chunks
+					.entry(chunk_no)
+					.or_insert_with(|| SeqIndex::<T>::get(source, chunk_no.to_be_bytes()));
+				let at = chunk
+					.binary_search_by_key(&low, |(l, _)| *l)
+					.err()
+					.ok_or(Error::<T>::DuplicateSequence)?;
 				let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+				// A chunk holds one pair per low byte, and `low` is not among them: room remains.
+				chunk.try_insert(at, (low, id)).map_err(|_| Error::<T>::DuplicateSequence)?;
 				if record.seq > info.last_seq.saturating_add(1) {
+					gaps += 1;
 					Self::deposit_event(Event::SequenceGap {
 						source,
 						first: info.last_seq + 1,
@@ -502,20 +552,52 @@ pub mod pallet {
 				info.last_seq = info.last_seq.max(record.seq);
 				info.entries = info.entries.saturating_add(1);
 
+				let ms = (record.occurred_at % 1_000) as u16;
+				seconds.entry(record.occurred_at / 1_000).or_default().push((ms, id));
 				let id_key = id.to_be_bytes();
-				EntryBySeq::<T>::insert(source, seq_key, id);
 				EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
 				EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());
-				EntriesByTime::<T>::insert(record.occurred_at.to_be_bytes(), id_key, ());
 				Entries::<T>::insert(id, Entry { record, block, submitter: who.clone() });
 				id = next;
 			}
+			// At most `MaxBatchSize` (a `u32`) records: the counts fit.
+			let count = u32::try_from(id - first).unwrap_or(u32::MAX);
+			let touched =
+				Touched { records: count, chunks: chunks.len() as u32, seconds: seconds.len() as u32, gaps };
+			for (chunk_no, chunk) in chunks {
+				SeqIndex::<T>::insert(source, chunk_no.to_be_bytes(), chunk);
+			}
+			for (second, group) in seconds {
+				// Ids grow in the loop above: the last pushed is the group's highest.
+				let last = group.last().map_or(id, |(_, last)| *last);
+				// A group holds records of one call: at most `MaxBatchSize`, nothing is cut.
+				let group = BoundedVec::<_, T::MaxBatchSize>::truncate_from(group);
+				TimeIndex::<T>::insert(second.to_be_bytes(), last.to_be_bytes(), group);
+			}
 			Sources::<T>::insert(source, info);
 			NextEntryId::<T>::put(id);
-			// At most `MaxBatchSize` (a `u32`) records: the count fits.
-			let count = u32::try_from(id - first).unwrap_or(u32::MAX);
 			Self::deposit_event(Event::EntriesStored { source, first_entry_id: first, count });
-			Ok(())
+			Ok(touched)
+		}
+
+		/// The weight `submit_batch` of `touched.records` records actually used: its benchmarked
+		/// best case (one sequence chunk, one second, no gap) plus the share of the worst case's
+		/// excess (a chunk, a second and a gap per record) that the call's extra chunks, seconds
+		/// or gaps, whichever are most, make up.
+		pub fn batch_weight(touched: &Touched) -> Weight {
+			let n = touched.records;
+			let worst = T::WeightInfo::submit_batch(n);
+			if n <= 1 {
+				return worst;
+			}
+			let best = T::WeightInfo::submit_batch_grouped(n);
+			let extra = touched
+				.chunks
+				.max(touched.seconds)
+				.saturating_sub(1)
+				.max(touched.gaps)
+				.min(n - 1);
+			best.saturating_add(Perbill::from_rational(extra, n - 1) * worst.saturating_sub(best))
 		}
 
 		/// Register a source (shared by the call and genesis).

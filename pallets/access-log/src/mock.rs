@@ -67,6 +67,15 @@ impl pallet_access_log::Config for Test {
 	type MaxSources = MaxSources;
 	type MaxClockSkewMs = MaxClockSkewMs;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockTime;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_access_log::BenchmarkHelper for MockTime {
+	fn set_now(ms: u64) {
+		MockNow::set(ms);
+	}
 }
 
 /// Genesis: source 0 (`kcg-household-api`, submitter 1) and source 1 (`other-api`, submitter 2).

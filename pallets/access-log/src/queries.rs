@@ -3,8 +3,9 @@
 
 use crate::{
 	frame_system::pallet_prelude::BlockNumberFor, Config, Entries, EntriesByAccessor,
-	EntriesByCitizen, EntriesByTime, Entry, EntryBySeq, EntryId, Hash32, NextEntryId, Page, Pallet,
-	SourceId, SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor, MAX_PAGE_SIZE,
+	EntriesByCitizen, Entry, EntryId, Hash32, NextEntryId, Page, Pallet, SeqIndex, SourceId,
+	SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor, TimeIndex, MAX_PAGE_SIZE,
+	SEQ_CHUNK_BITS,
 };
 use alloc::vec::Vec;
 
@@ -99,45 +100,64 @@ impl<T: Config> Pallet<T> {
 		after: Option<u64>,
 		limit: u32,
 	) -> Page<u64, EntryOf<T>> {
-		// Start strictly after `start_after`, or at the source's first key.
-		let start_after = match (after, from_seq) {
-			(Some(seq), _) => Some(seq.max(from_seq.saturating_sub(1))),
-			(None, 0) => None,
-			(None, from) => Some(from - 1),
+		// The first sequence number wanted; none after `u64::MAX`.
+		let Some(lo) = after.map_or(Some(from_seq), |seq| seq.checked_add(1).map(|s| s.max(from_seq)))
+		else {
+			return Page { items: Vec::new(), next: None };
 		};
-		let iter = match start_after {
-			None => EntryBySeq::<T>::iter_prefix(source),
-			Some(seq) => EntryBySeq::<T>::iter_prefix_from(
+		// Start at `lo`'s chunk: after the one before it, or at the source's first chunk.
+		let iter = match (lo >> SEQ_CHUNK_BITS).checked_sub(1) {
+			None => SeqIndex::<T>::iter_prefix(source),
+			Some(before) => SeqIndex::<T>::iter_prefix_from(
 				source,
-				EntryBySeq::<T>::hashed_key_for(source, seq.to_be_bytes()),
+				SeqIndex::<T>::hashed_key_for(source, before.to_be_bytes()),
 			),
 		};
-		let iter = iter.map(|(k, id)| (be(k), id)).take_while(|(seq, _)| *seq <= to_seq);
+		let iter = iter
+			.flat_map(|(chunk, pairs)| {
+				let base = be(chunk) << SEQ_CHUNK_BITS;
+				pairs.into_iter().map(move |(low, id)| (base | u64::from(low), id))
+			})
+			.skip_while(move |(seq, _)| *seq < lo)
+			.take_while(|(seq, _)| *seq <= to_seq);
 		paginate(iter, limit, Entries::<T>::get)
 	}
 
-	/// Entries with `from_ms <= occurred_at <= to_ms`, in time order (ties by entry id), after
-	/// `after` (exclusive).
+	/// Entries with `from_ms <= occurred_at <= to_ms`, by second of `occurred_at` and within a
+	/// second by entry id (the order the chain stored them), after `after` (exclusive).
 	pub fn entries_by_time(
 		from_ms: u64,
 		to_ms: u64,
 		after: Option<TimeCursor>,
 		limit: u32,
 	) -> Page<TimeCursor, EntryOf<T>> {
+		// A cursor before the range is no cursor.
+		let after = after.filter(|(ts, _)| *ts >= from_ms);
 		let start = match after {
-			Some((ts, id)) if ts >= from_ms => {
-				EntriesByTime::<T>::hashed_key_for(ts.to_be_bytes(), id.to_be_bytes())
+			// Groups of the cursor's second whose last id is above the cursor's, then on.
+			Some((ts, id)) => {
+				TimeIndex::<T>::hashed_key_for((ts / 1_000).to_be_bytes(), id.to_be_bytes())
 			},
-			_ => {
+			None => {
 				// The raw key of the first-level key alone sorts before every full key under it.
-				let mut key = EntriesByTime::<T>::hashed_key_for(from_ms.to_be_bytes(), [0u8; 8]);
+				let second = (from_ms / 1_000).to_be_bytes();
+				let mut key = TimeIndex::<T>::hashed_key_for(second, [0u8; 8]);
 				key.truncate(key.len() - 8);
 				key
 			},
 		};
-		let iter = EntriesByTime::<T>::iter_keys_from(start)
-			.map(|(ts, id)| ((be(ts), be(id)), be(id)))
-			.take_while(|((ts, _), _)| *ts <= to_ms);
+		let past_cursor = move |ts: u64, id: EntryId| match after {
+			Some((at, last)) => ts / 1_000 > at / 1_000 || id > last,
+			None => true,
+		};
+		let iter = TimeIndex::<T>::iter_from(start)
+			.take_while(move |(second, _, _)| be(*second) <= to_ms / 1_000)
+			.flat_map(|(second, _, group)| {
+				let base = be(second) * 1_000;
+				group.into_iter().map(move |(ms, id)| (base + u64::from(ms), id))
+			})
+			.filter(move |(ts, id)| (from_ms..=to_ms).contains(ts) && past_cursor(*ts, *id))
+			.map(|(ts, id)| ((ts, id), id));
 		paginate(iter, limit, Entries::<T>::get)
 	}
 

@@ -4,10 +4,16 @@ use crate::{
 	frame_support::{assert_noop, assert_ok},
 	frame_system,
 	mock::*,
-	sp_runtime::DispatchError,
-	Entries, EntriesByCitizen, Error, Event, NextEntryId, NextSourceId, RecordInput, Sources,
-	Submitters, MAX_NAME_LEN, MAX_TEXT_LEN,
+	sp_runtime::{DispatchError, Perbill},
+	Entries, EntriesByCitizen, Entry, Error, Event, NextEntryId, NextSourceId, Page, RecordInput,
+	SeqIndex, Sources, Submitters, TimeIndex, WeightInfo, MAX_NAME_LEN, MAX_TEXT_LEN,
+	SEQ_CHUNK_BITS,
 };
+
+/// The sequence numbers of a page's entries, in page order.
+fn seqs<C>(page: &Page<C, Entry<u64, u64>>) -> Vec<u64> {
+	page.items.iter().map(|(_, e)| e.record.seq).collect()
+}
 
 fn citizen(n: u8) -> [u8; 32] {
 	[n; 32]
@@ -494,6 +500,131 @@ fn try_state_detects_a_missing_entry() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
 		Entries::<Test>::remove(0);
+		assert!(AccessLog::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn sequence_chunks_hold_ranges_across_their_boundaries_and_gap_fills() {
+	build_and_execute(|| {
+		// 254..=259 straddle the first chunk boundary (256); 1 leaves a gap 2..=253 that 3
+		// later fills, out of order, in the first chunk.
+		let mut batch: Vec<_> = (254..=259).map(|s| record(s, 1, 1)).collect();
+		batch.insert(0, record(1, 1, 1));
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch));
+		assert_eq!(SeqIndex::<Test>::iter_prefix(0).count(), 2);
+		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(3, 1, 1)));
+		// A duplicate is found in either chunk, also next to records of its own batch.
+		for dup in [3, 255, 257] {
+			assert_noop!(
+				AccessLog::submit_batch(signed(SUBMITTER), vec![record(600, 1, 1), record(dup, 1, 1)]),
+				Error::<Test>::DuplicateSequence
+			);
+		}
+		let p1 = AccessLog::entries_by_seq(0, 0, u64::MAX, None, 3);
+		assert_eq!((seqs(&p1), p1.next), (vec![1, 3, 254], Some(254)));
+		let p2 = AccessLog::entries_by_seq(0, 0, 258, p1.next, 3);
+		assert_eq!((seqs(&p2), p2.next), (vec![255, 256, 257], Some(257)));
+		let p3 = AccessLog::entries_by_seq(0, 0, 258, p2.next, 3);
+		assert_eq!((seqs(&p3), p3.next), (vec![258], None));
+		// A range starting inside the second chunk, and one past every sequence.
+		assert_eq!(seqs(&AccessLog::entries_by_seq(0, 257, 1_000, None, 10)), vec![257, 258, 259]);
+		assert!(AccessLog::entries_by_seq(0, 260, u64::MAX, None, 10).items.is_empty());
+		assert!(AccessLog::entries_by_seq(0, 0, u64::MAX, Some(u64::MAX), 10).items.is_empty());
+	});
+}
+
+#[test]
+fn time_groups_answer_by_second_then_entry_id_across_calls() {
+	build_and_execute(|| {
+		let s0 = NOW_MS - 10_000; // a second boundary: NOW_MS is whole seconds
+		let at = |seq: u64, ts: u64| {
+			let mut r = record(seq, 1, 1);
+			r.occurred_at = ts;
+			r
+		};
+		// Call 1 (ids 0..=2): seconds 0, 1, 0 of the range. Call 2 (ids 3, 4): seconds 1, 0.
+		assert_ok!(AccessLog::submit_batch(
+			signed(SUBMITTER),
+			vec![at(1, s0 + 900), at(2, s0 + 1_100), at(3, s0 + 5)]
+		));
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), vec![at(4, s0 + 1_000), at(5, s0 + 1)]));
+		// One group per call and second.
+		assert_eq!(TimeIndex::<Test>::iter_keys().count(), 4);
+		let all = AccessLog::entries_by_time(s0, s0 + 1_999, None, 100);
+		let ids: Vec<_> = all.items.iter().map(|(id, _)| *id).collect();
+		assert_eq!(ids, vec![0, 2, 4, 1, 3]);
+		// Paging by two resumes inside a second, between and inside groups.
+		let mut paged = vec![];
+		let mut cursor = None;
+		loop {
+			let page = AccessLog::entries_by_time(s0, s0 + 1_999, cursor, 2);
+			paged.extend(page.items.iter().map(|(id, _)| *id));
+			match page.next {
+				Some(c) => cursor = Some(c),
+				None => break,
+			}
+		}
+		assert_eq!(paged, ids);
+		// Range ends cut inside a second's groups.
+		let cut = AccessLog::entries_by_time(s0 + 2, s0 + 1_050, None, 100);
+		assert_eq!(cut.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![0, 2, 3]);
+		assert_eq!(cut.next, None);
+	});
+}
+
+#[test]
+fn batch_weight_refunds_what_a_grouped_batch_does_not_use() {
+	build_and_execute(|| {
+		let worst = <() as WeightInfo>::submit_batch(4);
+		let best = <() as WeightInfo>::submit_batch_grouped(4);
+		assert!(best.ref_time() < worst.ref_time());
+		// Consecutive, in one second: the grouped case.
+		let grouped: Vec<_> = (1..=4).map(|s| record(s, 1, 1)).collect();
+		let info = AccessLog::submit_batch(signed(SUBMITTER), grouped).unwrap();
+		assert_eq!(info.actual_weight, Some(best));
+		// A chunk and a second per record: no refund.
+		let scattered: Vec<_> = (1..=4u64)
+			.map(|k| {
+				let mut r = record(k << SEQ_CHUNK_BITS, 1, 1);
+				r.occurred_at = NOW_MS - k * 1_000;
+				r
+			})
+			.collect();
+		let info = AccessLog::submit_batch(signed(SUBMITTER), scattered).unwrap();
+		assert_eq!(info.actual_weight, Some(worst));
+		// Half-way: two seconds of four records, one chunk, no gap: a third of the excess.
+		let t = NOW_MS - 100_000;
+		let half: Vec<_> = (1025..=1028u64)
+			.map(|s| {
+				let mut r = record(s, 1, 1);
+				r.occurred_at = t + (s % 2) * 1_000;
+				r
+			})
+			.collect();
+		let info = AccessLog::submit_batch(signed(SUBMITTER), half).unwrap();
+		let expected = best + Perbill::from_rational(1u32, 3) * (worst - best);
+		assert_eq!(info.actual_weight, Some(expected));
+	});
+}
+
+#[test]
+fn try_state_detects_broken_chunked_indexes() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), vec![record(1, 1, 1), record(2, 1, 1)]));
+		assert_ok!(AccessLog::do_try_state());
+		// A sequence item pointing to the wrong entry.
+		let chunk = SeqIndex::<Test>::get(0, 0u64.to_be_bytes());
+		let mut wrong = chunk.clone();
+		wrong[0].1 = 1;
+		SeqIndex::<Test>::insert(0, 0u64.to_be_bytes(), wrong);
+		assert!(AccessLog::do_try_state().is_err());
+		SeqIndex::<Test>::insert(0, 0u64.to_be_bytes(), chunk);
+		assert_ok!(AccessLog::do_try_state());
+		// A time group under a key that does not name its last id.
+		let (second, last, group) = TimeIndex::<Test>::iter().next().unwrap();
+		TimeIndex::<Test>::remove(second, last);
+		TimeIndex::<Test>::insert(second, 0u64.to_be_bytes(), group);
 		assert!(AccessLog::do_try_state().is_err());
 	});
 }

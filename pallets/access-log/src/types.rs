@@ -27,6 +27,11 @@ pub type Text = BoundedVec<u8, ConstU32<MAX_TEXT_LEN>>;
 /// A bounded name of a source or agency.
 pub type Name = BoundedVec<u8, ConstU32<MAX_NAME_LEN>>;
 
+/// Sequence numbers per chunk of the sequence index are `1 << SEQ_CHUNK_BITS`.
+pub const SEQ_CHUNK_BITS: u32 = 8;
+/// One chunk of the sequence index: `(seq & 0xff, entry id)` pairs, sorted by the low byte.
+pub type SeqChunk = BoundedVec<(u8, EntryId), ConstU32<{ 1 << SEQ_CHUNK_BITS }>>;
+
 /// A system whose access logs are kept, as registered by governance.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
@@ -124,4 +129,18 @@ pub struct Page<Cursor, E> {
 }
 
 /// Cursor of a time-range query: the `(occurred_at, entry id)` of the last item returned.
+/// Time queries answer by second of `occurred_at`, then by entry id.
 pub type TimeCursor = (u64, EntryId);
+
+/// What one storing call touched; sets the weight it actually used.
+#[derive(Clone, Copy, Default, Eq, PartialEq, Debug)]
+pub struct Touched {
+	/// Records stored.
+	pub records: u32,
+	/// Chunks of the sequence index read and written.
+	pub chunks: u32,
+	/// Groups of the time index written (distinct seconds).
+	pub seconds: u32,
+	/// Sequence gaps reported.
+	pub gaps: u32,
+}

@@ -44,6 +44,7 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn submit() -> Weight;
 	fn submit_batch(n: u32, ) -> Weight;
+	fn submit_batch_grouped(n: u32, ) -> Weight;
 	fn register_source() -> Weight;
 	fn set_source_active() -> Weight;
 	fn authorize_submitter() -> Weight;
@@ -113,6 +114,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2503).saturating_mul(n.into()))
 	}
+	fn submit_batch_grouped(n: u32, ) -> Weight {
+		Weight::from_parts(30_325_000, 3758)
+			.saturating_add(Weight::from_parts(11_770_750, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+	}
 	/// Storage: `AccessLog::NextSourceId` (r:1 w:1)
 	/// Proof: `AccessLog::NextSourceId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Sources` (r:0 w:1)
@@ -180,6 +188,13 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2503).saturating_mul(n.into()))
+	}
+	fn submit_batch_grouped(n: u32, ) -> Weight {
+		Weight::from_parts(30_325_000, 3758)
+			.saturating_add(Weight::from_parts(11_770_750, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 	}
 	fn register_source() -> Weight {
 		Weight::from_parts(9_334_000, 1489)

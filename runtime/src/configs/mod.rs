@@ -182,6 +182,18 @@ impl pallet_access_log::Config for Runtime {
 	type MaxSources = AccessLogMaxSources;
 	type MaxClockSkewMs = AccessLogMaxClockSkewMs;
 	type WeightInfo = pallet_access_log::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = AccessLogBenchmarkClock;
+}
+
+/// Sets the chain's clock for the access-log benchmarks (genesis state has none).
+#[cfg(feature = "runtime-benchmarks")]
+pub struct AccessLogBenchmarkClock;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_access_log::BenchmarkHelper for AccessLogBenchmarkClock {
+	fn set_now(ms: u64) {
+		pallet_timestamp::Now::<Runtime>::put(ms);
+	}
 }
 
 parameter_types! {

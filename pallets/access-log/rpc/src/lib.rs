@@ -63,7 +63,8 @@ pub trait AccessLogRpc<BlockHash> {
 		at: Option<BlockHash>,
 	) -> RpcResult<EntryPage>;
 
-	/// Entries with `from_ms <= occurred_at <= to_ms` (ms since the epoch), in time order.
+	/// Entries with `from_ms <= occurred_at <= to_ms` (ms since the epoch), by second of
+	/// `occurred_at`, then by entry id.
 	#[method(name = "accessLog_byTime")]
 	fn by_time(
 		&self,

@@ -43,7 +43,8 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 			after: Option<u64>,
 			limit: u32,
 		) -> Page<u64, Entry<AccountId, BlockNumber>>;
-		/// Entries with `from_ms <= occurred_at <= to_ms`, after `after` (exclusive).
+		/// Entries with `from_ms <= occurred_at <= to_ms`, by second of `occurred_at`, then by
+		/// entry id, after `after` (exclusive).
 		fn entries_by_time(
 			from_ms: u64,
 			to_ms: u64,
