@@ -86,7 +86,7 @@ case "$scenario" in
 		if [[ $dev == 1 ]]; then submitter=//Alice; else submitter=//Dave; fi
 		export ACCESSLOG_SUBMITTER_KEY="${ACCESSLOG_SUBMITTER_KEY:-$submitter}"
 		export ACCESSLOG_BASELINE_KEY="${ACCESSLOG_BASELINE_KEY:-//Alice}"
-		"$LOAD_BIN" throughput --nodes "${urls%%,*}" --out "$OUT/throughput.json" "$@"
+		"$LOAD_BIN" throughput --nodes "$urls" --out "$OUT/throughput.json" "$@"
 		;;
 	scale)
 		build

@@ -19,8 +19,10 @@ struct Cli {
 /// The node endpoints (every scenario).
 #[derive(clap::Args)]
 struct Nodes {
-	/// Node endpoints, comma-separated: `sla` spreads its queries over them, the other scenarios
-	/// use the first reachable one.
+	/// Node endpoints, comma-separated: `sla` spreads its queries over them; `throughput`
+	/// submits through the first reachable one and hands every transaction to the others too
+	/// (so each validator's pool has it when its turn to author comes); `scale` uses the first
+	/// reachable one.
 	#[arg(
 		long = "nodes",
 		env = "ACCESSLOG_URL",
@@ -176,16 +178,26 @@ async fn throughput_cmd(
 	let submitter = key(&submitter_env, "a submitter of the first source")?;
 	let baseline = baseline_keys(&baseline_env)?;
 	let client = connect(&nodes).await?;
+	// Every other node listed gets a copy of each transaction (see `pump::pump`).
+	let mut relays = Vec::new();
+	for node in &nodes {
+		let other = connect(std::slice::from_ref(node)).await?;
+		if other.endpoint() != client.endpoint() {
+			relays.push(other);
+		}
+	}
 	eprintln!(
-		"throughput: {} s per phase ({} s warm-up), batches of {}, window {} records, via {}",
+		"throughput: {} s per phase ({} s warm-up), batches of {}, window {} records, via {}{}",
 		settings.duration.as_secs(),
 		settings.warmup.as_secs(),
 		settings.batch,
 		settings.window,
-		client.endpoint()
+		client.endpoint(),
+		relays.iter().map(|r| format!(" + {}", r.endpoint())).collect::<String>()
 	);
 	let (batched, naive) =
-		throughput::run(&client, &submitter, &baseline, &settings, |l| eprintln!("{l}")).await?;
+		throughput::run(&client, &relays, &submitter, &baseline, &settings, |l| eprintln!("{l}"))
+			.await?;
 	let ratio = batched.sustained_per_s / naive.sustained_per_s.max(1e-9);
 	for p in [&batched, &naive] {
 		println!(

@@ -149,8 +149,17 @@ impl Pumped {
 /// carries; `None` when there is nothing more), keeping at most `window` records submitted but
 /// not finalized, until `until`; then wait until the finalized head holds everything submitted.
 /// `progress` is called every 10 s with (seconds, records finalized, records submitted).
+///
+/// Every transaction also goes to each of `relays` (other validators' RPC), so that whichever
+/// validator authors the next block has it in its own pool: the network's transaction gossip is
+/// best effort (a notification that finds a peer's queue full is dropped and never sent again),
+/// and a burst of large transactions reaches the other pools only in part. What `client`'s node
+/// answers decides; a relay's answer (typically "already imported", when gossip came first) is
+/// ignored.
+#[allow(clippy::too_many_arguments)]
 pub async fn pump<C, F>(
 	client: &Client,
+	relays: &[Client],
 	signer: &Keypair,
 	counter: Counter,
 	window: u64,
@@ -238,10 +247,19 @@ where
 			submitted.fetch_add(n, Ordering::SeqCst);
 			let permit = rpcs.clone().acquire_owned().await.expect("never closed; qed");
 			let failure = failure.clone();
+			let copies: Vec<_> = relays.iter().map(|r| r.rpc().clone()).collect();
 			tokio::spawn(async move {
+				let hex = (!copies.is_empty()).then(|| format!("0x{}", hex::encode(tx.encoded())));
 				// A node that does not answer within 30 s is treated like a pool that dropped
 				// the transaction: `Stall::check` finds it by its nonce.
 				let answer = tokio::time::timeout(Duration::from_secs(30), tx.submit()).await;
+				for rpc in copies {
+					let request = rpc.request::<serde_json::Value>(
+						"author_submitExtrinsic",
+						rpc_params![hex.as_deref().unwrap_or_default()],
+					);
+					let _ = tokio::time::timeout(Duration::from_secs(30), request).await;
+				}
 				if let Ok(Err(e)) = answer {
 					failure
 						.lock()

@@ -105,6 +105,7 @@ pub async fn run(
 			let mut left = wanted;
 			let pumped = pump(
 				client,
+				&[],
 				submitter,
 				Counter::Entries,
 				settings.window,

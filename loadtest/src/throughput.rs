@@ -77,9 +77,11 @@ impl Phase {
 /// Run the batched phase signed by `submitter` (an authorized submitter of the first source),
 /// then the naive baseline signed by every key of `baseline` at once, each with its own nonces
 /// and window (council members: the only other accounts the permissioned pool accepts).
-/// `progress` gets a line every 10 s.
+/// Both phases hand every transaction to `client`'s node and to each of `relays` (see
+/// [`pump`]). `progress` gets a line every 10 s.
 pub async fn run(
 	client: &Client,
+	relays: &[Client],
 	submitter: &Keypair,
 	baseline: &[Keypair],
 	settings: &Settings,
@@ -104,6 +106,7 @@ pub async fn run(
 	};
 	let batched = pump(
 		client,
+		relays,
 		submitter,
 		Counter::Entries,
 		settings.window,
@@ -132,6 +135,7 @@ pub async fn run(
 		let (mut i, mut seq) = (i + k as u64 * 1_000_000_000, seq + k as u64 * 1_000_000_000);
 		pump(
 			client,
+			relays,
 			signer,
 			Counter::Nonce(signer.public_key().into()),
 			settings.baseline_window,
