@@ -85,9 +85,9 @@ enum Scenario {
 		/// the last bit of a block's weight better).
 		#[arg(long, default_value_t = 250)]
 		batch: usize,
-		/// Records submitted but not yet finalized, at most: enough for two full blocks and the
-		/// ones in flight.
-		#[arg(long, default_value_t = 12000)]
+		/// Records submitted but not yet finalized, at most: enough for two full blocks (9,000
+		/// records each) and the ones in flight; half of it left every other block part-empty.
+		#[arg(long, default_value_t = 24000)]
 		window: u64,
 		/// Transactions submitted but not yet finalized in the naive baseline, per sender, at most (the
 		/// SDK's default pool drops much of a larger burst from one sender).

@@ -250,17 +250,26 @@ where
 			let copies: Vec<_> = relays.iter().map(|r| r.rpc().clone()).collect();
 			tokio::spawn(async move {
 				let hex = (!copies.is_empty()).then(|| format!("0x{}", hex::encode(tx.encoded())));
+				let copies = futures::future::join_all(copies.into_iter().map(|rpc| {
+					let hex = hex.clone().unwrap_or_default();
+					async move {
+						let request = rpc.request::<serde_json::Value>(
+							"author_submitExtrinsic",
+							rpc_params![hex],
+						);
+						let _ = tokio::time::timeout(Duration::from_secs(30), request).await;
+					}
+				}));
 				// A node that does not answer within 30 s is treated like a pool that dropped
 				// the transaction: `Stall::check` finds it by its nonce.
-				let answer = tokio::time::timeout(Duration::from_secs(30), tx.submit()).await;
-				for rpc in copies {
-					let request = rpc.request::<serde_json::Value>(
-						"author_submitExtrinsic",
-						rpc_params![hex.as_deref().unwrap_or_default()],
-					);
-					let _ = tokio::time::timeout(Duration::from_secs(30), request).await;
-				}
-				if let Ok(Err(e)) = answer {
+				let (answer, _) =
+					tokio::join!(tokio::time::timeout(Duration::from_secs(30), tx.submit()), copies);
+				// "Already imported": a relay's copy reached this node (by gossip) first.
+				let refused = match answer {
+					Ok(Err(e)) => Some(e.to_string()),
+					_ => None,
+				};
+				if let Some(e) = refused.filter(|e| !e.contains(ALREADY_IMPORTED)) {
 					failure
 						.lock()
 						.expect("not poisoned; qed")
@@ -306,6 +315,9 @@ where
 		drained_after,
 	})
 }
+
+/// The pool's answer to a transaction it holds already (`author` RPC error 1013).
+const ALREADY_IMPORTED: &str = "Transaction Already Imported (1013)";
 
 type Submittable = subxt::transactions::SubmittableTransaction<
 	ChainConfig,
