@@ -154,8 +154,8 @@ impl Pumped {
 /// validator authors the next block has it in its own pool: the network's transaction gossip is
 /// best effort (a notification that finds a peer's queue full is dropped and never sent again),
 /// and a burst of large transactions reaches the other pools only in part. What `client`'s node
-/// answers decides; a relay's answer (typically "already imported", when gossip came first) is
-/// ignored.
+/// answers decides, except that "already imported" (a relay's copy reached it first) is
+/// success; a relay's own answer is ignored.
 #[allow(clippy::too_many_arguments)]
 pub async fn pump<C, F>(
 	client: &Client,
@@ -262,8 +262,10 @@ where
 				}));
 				// A node that does not answer within 30 s is treated like a pool that dropped
 				// the transaction: `Stall::check` finds it by its nonce.
-				let (answer, _) =
-					tokio::join!(tokio::time::timeout(Duration::from_secs(30), tx.submit()), copies);
+				let (answer, _) = tokio::join!(
+					tokio::time::timeout(Duration::from_secs(30), tx.submit()),
+					copies
+				);
 				// "Already imported": a relay's copy reached this node (by gossip) first.
 				let refused = match answer {
 					Ok(Err(e)) => Some(e.to_string()),
@@ -548,7 +550,10 @@ mod tests {
 			.pallet_by_name("AccessLog")
 			.and_then(|p| p.call_variant_by_name("submit"))
 			.expect("AccessLog.submit exists");
-		assert_eq!((0..4).map(|k| spread(1_000, 2_000, k, 4)).collect::<Vec<_>>(), [1_250, 1_500, 1_750, 2_000]);
+		assert_eq!(
+			(0..4).map(|k| spread(1_000, 2_000, k, 4)).collect::<Vec<_>>(),
+			[1_250, 1_500, 1_750, 2_000]
+		);
 		assert_eq!(spread(2_000, 1_000, 0, 4), 2_000);
 		let r = entry(7, 0, 8, 1_700_000_000_000, 10, 10);
 		let expected = r.encode_as_type(submit.fields[0].ty.id, metadata.types()).expect("encodes");

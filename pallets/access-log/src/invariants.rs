@@ -63,10 +63,7 @@ impl<T: Config> Pallet<T> {
 				EntriesByAccessor::<T>::contains_key(r.accessor_ref, key),
 				"entry missing from the accessor index",
 			)?;
-			ensure(
-				by_time.get(&id) == Some(&r.occurred_at),
-				"entry missing from the time index",
-			)?;
+			ensure(by_time.get(&id) == Some(&r.occurred_at), "entry missing from the time index")?;
 			let s = per_source.entry(r.source).or_default();
 			s.0 += 1;
 			s.1 = s.1.max(r.seq);

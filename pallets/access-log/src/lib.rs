@@ -69,8 +69,8 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{Defensive, UnixTime},
 	};
-	use sp_runtime::Perbill;
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::Perbill;
 
 	/// The in-code storage version. 1: the sequence and time indexes are kept in chunks
 	/// ([`SeqIndex`], [`TimeIndex`]). Version 0 data is not migrated: no network holding it is
@@ -562,8 +562,12 @@ pub mod pallet {
 			}
 			// At most `MaxBatchSize` (a `u32`) records: the counts fit.
 			let count = u32::try_from(id - first).unwrap_or(u32::MAX);
-			let touched =
-				Touched { records: count, chunks: chunks.len() as u32, seconds: seconds.len() as u32, gaps };
+			let touched = Touched {
+				records: count,
+				chunks: chunks.len() as u32,
+				seconds: seconds.len() as u32,
+				gaps,
+			};
 			for (chunk_no, chunk) in chunks {
 				SeqIndex::<T>::insert(source, chunk_no.to_be_bytes(), chunk);
 			}
@@ -591,12 +595,8 @@ pub mod pallet {
 				return worst;
 			}
 			let best = T::WeightInfo::submit_batch_grouped(n);
-			let extra = touched
-				.chunks
-				.max(touched.seconds)
-				.saturating_sub(1)
-				.max(touched.gaps)
-				.min(n - 1);
+			let extra =
+				touched.chunks.max(touched.seconds).saturating_sub(1).max(touched.gaps).min(n - 1);
 			best.saturating_add(Perbill::from_rational(extra, n - 1) * worst.saturating_sub(best))
 		}
 

@@ -101,7 +101,8 @@ impl<T: Config> Pallet<T> {
 		limit: u32,
 	) -> Page<u64, EntryOf<T>> {
 		// The first sequence number wanted; none after `u64::MAX`.
-		let Some(lo) = after.map_or(Some(from_seq), |seq| seq.checked_add(1).map(|s| s.max(from_seq)))
+		let Some(lo) =
+			after.map_or(Some(from_seq), |seq| seq.checked_add(1).map(|s| s.max(from_seq)))
 		else {
 			return Page { items: Vec::new(), next: None };
 		};

@@ -517,7 +517,10 @@ fn sequence_chunks_hold_ranges_across_their_boundaries_and_gap_fills() {
 		// A duplicate is found in either chunk, also next to records of its own batch.
 		for dup in [3, 255, 257] {
 			assert_noop!(
-				AccessLog::submit_batch(signed(SUBMITTER), vec![record(600, 1, 1), record(dup, 1, 1)]),
+				AccessLog::submit_batch(
+					signed(SUBMITTER),
+					vec![record(600, 1, 1), record(dup, 1, 1)]
+				),
 				Error::<Test>::DuplicateSequence
 			);
 		}
@@ -548,7 +551,10 @@ fn time_groups_answer_by_second_then_entry_id_across_calls() {
 			signed(SUBMITTER),
 			vec![at(1, s0 + 900), at(2, s0 + 1_100), at(3, s0 + 5)]
 		));
-		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), vec![at(4, s0 + 1_000), at(5, s0 + 1)]));
+		assert_ok!(AccessLog::submit_batch(
+			signed(SUBMITTER),
+			vec![at(4, s0 + 1_000), at(5, s0 + 1)]
+		));
 		// One group per call and second.
 		assert_eq!(TimeIndex::<Test>::iter_keys().count(), 4);
 		let all = AccessLog::entries_by_time(s0, s0 + 1_999, None, 100);
@@ -611,7 +617,10 @@ fn batch_weight_refunds_what_a_grouped_batch_does_not_use() {
 #[test]
 fn try_state_detects_broken_chunked_indexes() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), vec![record(1, 1, 1), record(2, 1, 1)]));
+		assert_ok!(AccessLog::submit_batch(
+			signed(SUBMITTER),
+			vec![record(1, 1, 1), record(2, 1, 1)]
+		));
 		assert_ok!(AccessLog::do_try_state());
 		// A sequence item pointing to the wrong entry.
 		let chunk = SeqIndex::<Test>::get(0, 0u64.to_be_bytes());
