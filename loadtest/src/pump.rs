@@ -249,9 +249,13 @@ where
 			let failure = failure.clone();
 			let copies: Vec<_> = relays.iter().map(|r| r.rpc().clone()).collect();
 			tokio::spawn(async move {
-				let hex = (!copies.is_empty()).then(|| format!("0x{}", hex::encode(tx.encoded())));
+				// Encoded only when there is someone to send a copy to.
+				let hex = match copies.is_empty() {
+					true => String::new(),
+					false => format!("0x{}", hex::encode(tx.encoded())),
+				};
 				let copies = futures::future::join_all(copies.into_iter().map(|rpc| {
-					let hex = hex.clone().unwrap_or_default();
+					let hex = hex.clone();
 					async move {
 						let request = rpc.request::<serde_json::Value>(
 							"author_submitExtrinsic",

@@ -1,9 +1,10 @@
 //! The pallet's storage invariants, checked by `try_state` and after every unit test.
 
 use crate::sp_runtime::TryRuntimeError;
+use crate::types::{seq_of, time_of};
 use crate::{
 	Config, Entries, EntriesByAccessor, EntriesByCitizen, NextEntryId, NextSourceId, Pallet,
-	SeqIndex, Sources, TimeIndex, SEQ_CHUNK_BITS,
+	SeqIndex, Sources, TimeIndex,
 };
 use alloc::collections::btree_map::BTreeMap;
 
@@ -29,7 +30,7 @@ impl<T: Config> Pallet<T> {
 			ensure(!pairs.is_empty(), "empty sequence chunk")?;
 			ensure(pairs.windows(2).all(|w| w[0].0 < w[1].0), "sequence chunk not sorted")?;
 			for (low, id) in pairs {
-				let seq = (u64::from_be_bytes(chunk) << SEQ_CHUNK_BITS) | u64::from(low);
+				let seq = seq_of(u64::from_be_bytes(chunk), low);
 				ensure(by_seq.insert((source, seq), id).is_none(), "sequence indexed twice")?;
 			}
 		}
@@ -39,7 +40,7 @@ impl<T: Config> Pallet<T> {
 			let key_ok = group.last().is_some_and(|(_, id)| id.to_be_bytes() == last);
 			ensure(key_ok, "time group key does not name its last id")?;
 			for (ms, id) in group {
-				let ts = u64::from_be_bytes(second) * 1_000 + u64::from(ms);
+				let ts = time_of(u64::from_be_bytes(second), ms);
 				ensure(ms < 1_000 && by_time.insert(id, ts).is_none(), "bad time index item")?;
 			}
 		}

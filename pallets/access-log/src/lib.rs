@@ -529,8 +529,7 @@ pub mod pallet {
 			let mut seconds: BTreeMap<u64, Vec<(u16, EntryId)>> = BTreeMap::new();
 			let mut gaps = 0u32;
 			for record in records {
-				let chunk_no = record.seq >> SEQ_CHUNK_BITS;
-				let low = (record.seq & ((1 << SEQ_CHUNK_BITS) - 1)) as u8;
+				let (chunk_no, low) = seq_parts(record.seq);
 				let chunk = chunks
 					.entry(chunk_no)
 					.or_insert_with(|| SeqIndex::<T>::get(source, chunk_no.to_be_bytes()));
@@ -552,8 +551,8 @@ pub mod pallet {
 				info.last_seq = info.last_seq.max(record.seq);
 				info.entries = info.entries.saturating_add(1);
 
-				let ms = (record.occurred_at % 1_000) as u16;
-				seconds.entry(record.occurred_at / 1_000).or_default().push((ms, id));
+				let (second, ms) = time_parts(record.occurred_at);
+				seconds.entry(second).or_default().push((ms, id));
 				let id_key = id.to_be_bytes();
 				EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
 				EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());

@@ -2,10 +2,11 @@
 //! over one index, resumed from a cursor.
 
 use crate::{
-	frame_system::pallet_prelude::BlockNumberFor, Config, Entries, EntriesByAccessor,
-	EntriesByCitizen, Entry, EntryId, Hash32, NextEntryId, Page, Pallet, SeqIndex, SourceId,
-	SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor, TimeIndex, MAX_PAGE_SIZE,
-	SEQ_CHUNK_BITS,
+	frame_system::pallet_prelude::BlockNumberFor,
+	types::{seq_of, seq_parts, time_of, time_parts},
+	Config, Entries, EntriesByAccessor, EntriesByCitizen, Entry, EntryId, Hash32, NextEntryId,
+	Page, Pallet, SeqIndex, SourceId, SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor,
+	TimeIndex, MAX_PAGE_SIZE,
 };
 use alloc::vec::Vec;
 
@@ -107,7 +108,7 @@ impl<T: Config> Pallet<T> {
 			return Page { items: Vec::new(), next: None };
 		};
 		// Start at `lo`'s chunk: after the one before it, or at the source's first chunk.
-		let iter = match (lo >> SEQ_CHUNK_BITS).checked_sub(1) {
+		let iter = match seq_parts(lo).0.checked_sub(1) {
 			None => SeqIndex::<T>::iter_prefix(source),
 			Some(before) => SeqIndex::<T>::iter_prefix_from(
 				source,
@@ -116,8 +117,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let iter = iter
 			.flat_map(|(chunk, pairs)| {
-				let base = be(chunk) << SEQ_CHUNK_BITS;
-				pairs.into_iter().map(move |(low, id)| (base | u64::from(low), id))
+				pairs.into_iter().map(move |(low, id)| (seq_of(be(chunk), low), id))
 			})
 			.skip_while(move |(seq, _)| *seq < lo)
 			.take_while(|(seq, _)| *seq <= to_seq);
@@ -137,25 +137,24 @@ impl<T: Config> Pallet<T> {
 		let start = match after {
 			// Groups of the cursor's second whose last id is above the cursor's, then on.
 			Some((ts, id)) => {
-				TimeIndex::<T>::hashed_key_for((ts / 1_000).to_be_bytes(), id.to_be_bytes())
+				TimeIndex::<T>::hashed_key_for(time_parts(ts).0.to_be_bytes(), id.to_be_bytes())
 			},
 			None => {
 				// The raw key of the first-level key alone sorts before every full key under it.
-				let second = (from_ms / 1_000).to_be_bytes();
+				let second = time_parts(from_ms).0.to_be_bytes();
 				let mut key = TimeIndex::<T>::hashed_key_for(second, [0u8; 8]);
 				key.truncate(key.len() - 8);
 				key
 			},
 		};
 		let past_cursor = move |ts: u64, id: EntryId| match after {
-			Some((at, last)) => ts / 1_000 > at / 1_000 || id > last,
+			Some((at, last)) => time_parts(ts).0 > time_parts(at).0 || id > last,
 			None => true,
 		};
 		let iter = TimeIndex::<T>::iter_from(start)
-			.take_while(move |(second, _, _)| be(*second) <= to_ms / 1_000)
+			.take_while(move |(second, _, _)| be(*second) <= time_parts(to_ms).0)
 			.flat_map(|(second, _, group)| {
-				let base = be(second) * 1_000;
-				group.into_iter().map(move |(ms, id)| (base + u64::from(ms), id))
+				group.into_iter().map(move |(ms, id)| (time_of(be(second), ms), id))
 			})
 			.filter(move |(ts, id)| (from_ms..=to_ms).contains(ts) && past_cursor(*ts, *id))
 			.map(|(ts, id)| ((ts, id), id));

@@ -32,6 +32,28 @@ pub const SEQ_CHUNK_BITS: u32 = 8;
 /// One chunk of the sequence index: `(seq & 0xff, entry id)` pairs, sorted by the low byte.
 pub type SeqChunk = BoundedVec<(u8, EntryId), ConstU32<{ 1 << SEQ_CHUNK_BITS }>>;
 
+/// A sequence number as (its chunk of the sequence index, its low byte within the chunk).
+pub fn seq_parts(seq: u64) -> (u64, u8) {
+	(seq >> SEQ_CHUNK_BITS, (seq & ((1 << SEQ_CHUNK_BITS) - 1)) as u8)
+}
+
+/// The sequence number of low byte `low` in chunk `chunk`: the inverse of [`seq_parts`].
+pub fn seq_of(chunk: u64, low: u8) -> u64 {
+	(chunk << SEQ_CHUNK_BITS) | u64::from(low)
+}
+
+/// A time (ms since the epoch) as (its second, the millisecond within it): the time index's
+/// key and item.
+pub fn time_parts(ms: u64) -> (u64, u16) {
+	(ms / 1_000, (ms % 1_000) as u16)
+}
+
+/// The time (ms since the epoch) of millisecond `ms` of second `second`: the inverse of
+/// [`time_parts`].
+pub fn time_of(second: u64, ms: u16) -> u64 {
+	second * 1_000 + u64::from(ms)
+}
+
 /// A system whose access logs are kept, as registered by governance.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
