@@ -116,16 +116,24 @@ impl Shared {
 	) -> Result<Vec<(RecordError, String)>, queue::QueueError> {
 		let chunk = self.queue.capacity().clamp(1, 500);
 		let mut conflicts = Vec::new();
-		if self.queue.pending() + accepted.len() > self.queue.capacity() {
-			self.metrics.backpressure.with_label_values(&[input]).inc();
-		}
+		// Counted once per call, when it is first held (about to wait for room, or it lost the
+		// room it waited for to another input).
+		let mut held = false;
+		let hold = |held: &mut bool| {
+			if !std::mem::replace(held, true) {
+				self.metrics.backpressure.with_label_values(&[input]).inc();
+			}
+		};
 		loop {
 			let take = accepted.len().min(chunk);
 			let last = take == accepted.len();
 			let part: Vec<(Accepted, String)> = accepted.drain(..take).collect();
 			let cursor = if last { cursor.clone() } else { None };
 			loop {
-				self.queue.wait_for_room(part.len()).await;
+				if !self.queue.has_room(part.len()) {
+					hold(&mut held);
+					self.queue.wait_for_room(part.len()).await;
+				}
 				let records = part.iter().map(|(a, _)| a.clone()).collect();
 				match self.enqueue(records, false, cursor.clone()).await {
 					Ok(out) => {
@@ -141,7 +149,10 @@ impl Shared {
 						}
 						break;
 					},
-					Err(AppendError::Full { .. }) => continue,
+					Err(AppendError::Full { .. }) => {
+						hold(&mut held);
+						continue;
+					},
 					Err(AppendError::Conflicts(_)) => unreachable!("partial appends; qed"),
 					Err(AppendError::Queue(e)) => return Err(e),
 				}

@@ -413,12 +413,17 @@ impl Queue {
 		self.changes.send_modify(|n| *n += 1);
 	}
 
+	/// Whether `n` more records fit now (always, when the queue is empty).
+	pub fn has_room(&self, n: usize) -> bool {
+		let pending = self.pending();
+		pending + n <= self.capacity || pending == 0
+	}
+
 	/// Wait until `n` more records fit (or the queue is empty, for `n` above the capacity).
 	pub async fn wait_for_room(&self, n: usize) {
 		loop {
 			let notified = self.room.notified();
-			let pending = self.pending();
-			if pending + n <= self.capacity || pending == 0 {
+			if self.has_room(n) {
 				return;
 			}
 			notified.await;

@@ -494,7 +494,18 @@ async fn a_full_queue_answers_503_and_slows_syslog_with_bounded_memory() {
 		let addr = gw.addr("syslog_tcp");
 		let lines: Vec<String> =
 			all[HTTP as usize..].iter().map(GenRecord::to_syslog_line).collect();
+		let gw = gw.clone();
 		tokio::spawn(async move {
+			// Start once the HTTP sender has been refused: the queue is full then and stays so
+			// (HTTP retries every 300 ms; the chain drains ~100 records a block), so the stream
+			// meets a full queue rather than racing it.
+			until("the HTTP sender refused", Duration::from_secs(120), || {
+				let gw = &gw;
+				async move {
+					(gw.metric("backpressure_total", "input=\"http\"").await > 0.0).then_some(())
+				}
+			})
+			.await;
 			let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
 			for l in lines {
 				tcp.write_all(format!("{l}\n").as_bytes()).await.unwrap();
