@@ -3,8 +3,8 @@
 use crate::sp_runtime::TryRuntimeError;
 use crate::types::{seq_of, time_of};
 use crate::{
-	Config, Entries, EntriesByAccessor, EntriesByCitizen, NextEntryId, NextSourceId, Pallet,
-	SeqIndex, Sources, TimeIndex,
+	AccessorIndex, Config, Entries, EntriesByCitizen, NextEntryId, NextSourceId, Pallet, SeqIndex,
+	Sources, TimeIndex,
 };
 use alloc::collections::btree_map::BTreeMap;
 
@@ -15,8 +15,8 @@ impl<T: Config> Pallet<T> {
 	/// 1. Entry ids are dense: exactly the ids `0..NextEntryId` are stored.
 	/// 2. Every entry is in each of the four indexes under its own keys, once.
 	/// 3. Every index item points to a stored entry that carries that key (no dangling index).
-	///    Sequence chunks and time groups are non-empty and sorted; a time group's key names its
-	///    last id.
+	///    Sequence chunks, time groups and official groups are non-empty and sorted; a time or
+	///    official group's key names its last id.
 	/// 4. Each source's `entries` counter equals its stored entries and `last_seq` is the highest
 	///    stored sequence; every entry's source is registered; source ids are dense.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -44,7 +44,17 @@ impl<T: Config> Pallet<T> {
 				ensure(ms < 1_000 && by_time.insert(id, ts).is_none(), "bad time index item")?;
 			}
 		}
+		let mut by_accessor = BTreeMap::new();
+		for (accessor, last, group) in AccessorIndex::<T>::iter() {
+			ensure(group.windows(2).all(|w| w[0] < w[1]), "official group not in id order")?;
+			let key_ok = group.last().is_some_and(|id| id.to_be_bytes() == last);
+			ensure(key_ok, "official group key does not name its last id")?;
+			for id in group {
+				ensure(by_accessor.insert(id, accessor).is_none(), "entry in two official groups")?;
+			}
+		}
 		ensure(by_seq.len() as u64 == count, "sequence index size differs from the entries")?;
+		ensure(by_accessor.len() as u64 == count, "official index size differs from the entries")?;
 		ensure(by_time.len() as u64 == count, "time index size differs from the entries")?;
 
 		let mut per_source: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
@@ -61,8 +71,8 @@ impl<T: Config> Pallet<T> {
 				"entry missing from the citizen index",
 			)?;
 			ensure(
-				EntriesByAccessor::<T>::contains_key(r.accessor_ref, key),
-				"entry missing from the accessor index",
+				by_accessor.get(&id) == Some(&r.accessor_ref),
+				"entry missing from the official index",
 			)?;
 			ensure(by_time.get(&id) == Some(&r.occurred_at), "entry missing from the time index")?;
 			let s = per_source.entry(r.source).or_default();
@@ -77,12 +87,6 @@ impl<T: Config> Pallet<T> {
 			ensure(
 				points_back(u64::from_be_bytes(id), &|r| r.citizen_ref == citizen),
 				"dangling citizen index key",
-			)?;
-		}
-		for (accessor, id) in EntriesByAccessor::<T>::iter_keys() {
-			ensure(
-				points_back(u64::from_be_bytes(id), &|r| r.accessor_ref == accessor),
-				"dangling accessor index key",
 			)?;
 		}
 		let sources = NextSourceId::<T>::get();

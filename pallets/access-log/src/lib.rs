@@ -73,9 +73,10 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// The in-code storage version. 1: the sequence and time indexes are kept in chunks
-	/// ([`SeqIndex`], [`TimeIndex`]). Version 0 data is not migrated: no network holding it is
-	/// kept (start such a network afresh).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// ([`SeqIndex`], [`TimeIndex`]); 2: the official index too ([`AccessorIndex`]). Earlier
+	/// versions' data is not migrated: no network holding it is kept (start such a network
+	/// afresh).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -165,11 +166,23 @@ pub mod pallet {
 	pub type EntriesByCitizen<T> =
 		StorageDoubleMap<_, Identity, Hash32, Identity, [u8; 8], (), OptionQuery>;
 
-	/// Index `(accessor_ref, big-endian entry id)`: all accesses by one official, in order.
-	// Identity: as for `EntriesByCitizen`.
+	/// Official index, in groups: `(accessor_ref, big-endian id of the group's last entry)` →
+	/// the ids of the entries one call stored for that official, in order. One state item per
+	/// call and official instead of one per entry (a platform's accesses come from few officials
+	/// and system accounts: a batch holds several records of each). Keys of one official sort by
+	/// their last id and calls' ids never interleave, so a scan yields the official's entries in
+	/// id order.
+	// Identity: as for `EntriesByCitizen`; big-endian ids keep the trie order that order.
 	#[pallet::storage]
-	pub type EntriesByAccessor<T> =
-		StorageDoubleMap<_, Identity, Hash32, Identity, [u8; 8], (), OptionQuery>;
+	pub type AccessorIndex<T: Config> = StorageDoubleMap<
+		_,
+		Identity,
+		Hash32,
+		Identity,
+		[u8; 8],
+		BoundedVec<EntryId, T::MaxBatchSize>,
+		OptionQuery,
+	>;
 
 	/// Time index, in one-second groups: `(big-endian second of occurred_at, big-endian id of the
 	/// group's last entry)` → the `(millisecond within the second, entry id)` of the entries one
@@ -527,6 +540,7 @@ pub mod pallet {
 			let block = frame_system::Pallet::<T>::block_number();
 			let mut chunks: BTreeMap<u64, SeqChunk> = BTreeMap::new();
 			let mut seconds: BTreeMap<u64, Vec<(u16, EntryId)>> = BTreeMap::new();
+			let mut accessors: BTreeMap<Hash32, Vec<EntryId>> = BTreeMap::new();
 			let mut gaps = 0u32;
 			for record in records {
 				let (chunk_no, low) = seq_parts(record.seq);
@@ -553,9 +567,8 @@ pub mod pallet {
 
 				let (second, ms) = time_parts(record.occurred_at);
 				seconds.entry(second).or_default().push((ms, id));
-				let id_key = id.to_be_bytes();
-				EntriesByCitizen::<T>::insert(record.citizen_ref, id_key, ());
-				EntriesByAccessor::<T>::insert(record.accessor_ref, id_key, ());
+				accessors.entry(record.accessor_ref).or_default().push(id);
+				EntriesByCitizen::<T>::insert(record.citizen_ref, id.to_be_bytes(), ());
 				Entries::<T>::insert(id, Entry { record, block, submitter: who.clone() });
 				id = next;
 			}
@@ -565,6 +578,7 @@ pub mod pallet {
 				records: count,
 				chunks: chunks.len() as u32,
 				seconds: seconds.len() as u32,
+				accessors: accessors.len() as u32,
 				gaps,
 			};
 			for (chunk_no, chunk) in chunks {
@@ -577,6 +591,12 @@ pub mod pallet {
 				let group = BoundedVec::<_, T::MaxBatchSize>::truncate_from(group);
 				TimeIndex::<T>::insert(second.to_be_bytes(), last.to_be_bytes(), group);
 			}
+			for (accessor, group) in accessors {
+				// As for the time groups: the last pushed is the highest, at most `MaxBatchSize`.
+				let last = group.last().copied().unwrap_or(id);
+				let group = BoundedVec::<_, T::MaxBatchSize>::truncate_from(group);
+				AccessorIndex::<T>::insert(accessor, last.to_be_bytes(), group);
+			}
 			Sources::<T>::insert(source, info);
 			NextEntryId::<T>::put(id);
 			Self::deposit_event(Event::EntriesStored { source, first_entry_id: first, count });
@@ -584,9 +604,10 @@ pub mod pallet {
 		}
 
 		/// The weight `submit_batch` of `touched.records` records actually used: its benchmarked
-		/// best case (one sequence chunk, one second, no gap) plus the share of the worst case's
+		/// best case (one sequence chunk, one second, one official, no gap), plus the benchmarked
+		/// cost of each further official's group, plus the share of the rest of the worst case's
 		/// excess (a chunk, a second and a gap per record) that the call's extra chunks, seconds
-		/// or gaps, whichever are most, make up.
+		/// or gaps, whichever are most, make up. Never above the worst case, charged up front.
 		pub fn batch_weight(touched: &Touched) -> Weight {
 			let n = touched.records;
 			let worst = T::WeightInfo::submit_batch(n);
@@ -594,9 +615,16 @@ pub mod pallet {
 				return worst;
 			}
 			let best = T::WeightInfo::submit_batch_grouped(n);
+			let officials = |a: u32| {
+				T::WeightInfo::submit_batch_officials(a.clamp(1, n))
+					.saturating_sub(T::WeightInfo::submit_batch_officials(1))
+			};
+			let rest = worst.saturating_sub(best.saturating_add(officials(n)));
 			let extra =
 				touched.chunks.max(touched.seconds).saturating_sub(1).max(touched.gaps).min(n - 1);
-			best.saturating_add(Perbill::from_rational(extra, n - 1) * worst.saturating_sub(best))
+			best.saturating_add(officials(touched.accessors))
+				.saturating_add(Perbill::from_rational(extra, n - 1) * rest)
+				.min(worst)
 		}
 
 		/// Register a source (shared by the call and genesis).

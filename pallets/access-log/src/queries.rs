@@ -4,8 +4,8 @@
 use crate::{
 	frame_system::pallet_prelude::BlockNumberFor,
 	types::{seq_of, seq_parts, time_of, time_parts},
-	Config, Entries, EntriesByAccessor, EntriesByCitizen, Entry, EntryId, Hash32, NextEntryId,
-	Page, Pallet, SeqIndex, SourceId, SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor,
+	AccessorIndex, Config, Entries, EntriesByCitizen, Entry, EntryId, Hash32, NextEntryId, Page,
+	Pallet, SeqIndex, SourceId, SourceInfo, Sources, SubmitterInfo, Submitters, TimeCursor,
 	TimeIndex, MAX_PAGE_SIZE,
 };
 use alloc::vec::Vec;
@@ -82,14 +82,19 @@ impl<T: Config> Pallet<T> {
 		after: Option<EntryId>,
 		limit: u32,
 	) -> Page<EntryId, EntryOf<T>> {
+		// Groups whose last id is above `after` (the keys after `after`'s own), then on.
 		let iter = match after {
-			None => EntriesByAccessor::<T>::iter_key_prefix(accessor_ref),
-			Some(id) => EntriesByAccessor::<T>::iter_key_prefix_from(
+			None => AccessorIndex::<T>::iter_prefix(accessor_ref),
+			Some(id) => AccessorIndex::<T>::iter_prefix_from(
 				accessor_ref,
-				EntriesByAccessor::<T>::hashed_key_for(accessor_ref, id.to_be_bytes()),
+				AccessorIndex::<T>::hashed_key_for(accessor_ref, id.to_be_bytes()),
 			),
 		};
-		paginate(iter.map(|k| (be(k), be(k))), limit, Entries::<T>::get)
+		let iter = iter
+			.flat_map(|(_, group)| group.into_iter())
+			.filter(move |id| after.is_none_or(|after| *id > after))
+			.map(|id| (id, id));
+		paginate(iter, limit, Entries::<T>::get)
 	}
 
 	/// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order, after sequence

@@ -5,8 +5,8 @@ use crate::{
 	frame_system,
 	mock::*,
 	sp_runtime::{DispatchError, Perbill},
-	Entries, EntriesByCitizen, Entry, Error, Event, NextEntryId, NextSourceId, Page, RecordInput,
-	SeqIndex, Sources, Submitters, TimeIndex, WeightInfo, MAX_NAME_LEN, MAX_TEXT_LEN,
+	AccessorIndex, Entries, EntriesByCitizen, Entry, Error, Event, NextEntryId, NextSourceId, Page,
+	RecordInput, SeqIndex, Sources, Submitters, TimeIndex, WeightInfo, MAX_NAME_LEN, MAX_TEXT_LEN,
 	SEQ_CHUNK_BITS,
 };
 
@@ -584,22 +584,33 @@ fn batch_weight_refunds_what_a_grouped_batch_does_not_use() {
 	build_and_execute(|| {
 		let worst = <() as WeightInfo>::submit_batch(4);
 		let best = <() as WeightInfo>::submit_batch_grouped(4);
+		// What officials beyond the first add, as benchmarked.
+		let officials = |a: u32| {
+			<() as WeightInfo>::submit_batch_officials(a)
+				- <() as WeightInfo>::submit_batch_officials(1)
+		};
 		assert!(best.ref_time() < worst.ref_time());
-		// Consecutive, in one second: the grouped case.
+		assert!(officials(2).ref_time() > 0);
+		// Consecutive, in one second, by one official: the grouped case.
 		let grouped: Vec<_> = (1..=4).map(|s| record(s, 1, 1)).collect();
 		let info = AccessLog::submit_batch(signed(SUBMITTER), grouped).unwrap();
 		assert_eq!(info.actual_weight, Some(best));
-		// A chunk and a second per record: no refund.
+		// The same by two officials: one group more.
+		let two: Vec<_> = (5..=8).map(|s| record(s, 1, (s % 2) as u8)).collect();
+		let info = AccessLog::submit_batch(signed(SUBMITTER), two).unwrap();
+		assert_eq!(info.actual_weight, Some(best + officials(2)));
+		// An official, a chunk and a second per record: no refund.
 		let scattered: Vec<_> = (1..=4u64)
 			.map(|k| {
-				let mut r = record(k << SEQ_CHUNK_BITS, 1, 1);
+				let mut r = record(k << SEQ_CHUNK_BITS, 1, k as u8);
 				r.occurred_at = NOW_MS - k * 1_000;
 				r
 			})
 			.collect();
 		let info = AccessLog::submit_batch(signed(SUBMITTER), scattered).unwrap();
 		assert_eq!(info.actual_weight, Some(worst));
-		// Half-way: two seconds of four records, one chunk, no gap: a third of the excess.
+		// Half-way: two seconds of four records, one chunk, no gap, one official: a third of
+		// the excess that is not the officials'.
 		let t = NOW_MS - 100_000;
 		let half: Vec<_> = (1025..=1028u64)
 			.map(|s| {
@@ -609,8 +620,42 @@ fn batch_weight_refunds_what_a_grouped_batch_does_not_use() {
 			})
 			.collect();
 		let info = AccessLog::submit_batch(signed(SUBMITTER), half).unwrap();
-		let expected = best + Perbill::from_rational(1u32, 3) * (worst - best);
+		let expected = best + Perbill::from_rational(1u32, 3) * (worst - best - officials(4));
 		assert_eq!(info.actual_weight, Some(expected));
+	});
+}
+
+#[test]
+fn official_groups_answer_in_id_order_across_calls() {
+	build_and_execute(|| {
+		// Call 1 (ids 0..=5): officials 1, 2, 1, 1, 2, 3. Call 2 (ids 6..=9): 2, 1, 2, 1.
+		let officials = [1u8, 2, 1, 1, 2, 3, 2, 1, 2, 1];
+		let batch = |seqs: core::ops::RangeInclusive<u64>| {
+			seqs.map(|s| record(s, 1, officials[s as usize - 1])).collect::<Vec<_>>()
+		};
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch(1..=6)));
+		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch(7..=10)));
+		// One group per call and official, keyed by its last id.
+		assert_eq!(AccessorIndex::<Test>::iter_keys().count(), 5);
+		assert_eq!(
+			AccessorIndex::<Test>::get(official(1), 3u64.to_be_bytes()).unwrap(),
+			vec![0, 2, 3]
+		);
+		let ids = |o: u8, after: Option<u64>, limit: u32| {
+			let page = AccessLog::entries_by_accessor(official(o), after, limit);
+			(page.items.iter().map(|(id, _)| *id).collect::<Vec<_>>(), page.next)
+		};
+		assert_eq!(ids(1, None, 100), (vec![0, 2, 3, 7, 9], None));
+		assert_eq!(ids(2, None, 100), (vec![1, 4, 6, 8], None));
+		assert_eq!(ids(3, None, 100), (vec![5], None));
+		// Paging by two resumes inside a group, at a group's end and across calls.
+		assert_eq!(ids(1, None, 2), (vec![0, 2], Some(2)));
+		assert_eq!(ids(1, Some(2), 2), (vec![3, 7], Some(7)));
+		assert_eq!(ids(1, Some(7), 2), (vec![9], None));
+		// A cursor that is not one of the official's ids, and one past them all.
+		assert_eq!(ids(2, Some(5), 100), (vec![6, 8], None));
+		assert_eq!(ids(2, Some(8), 100), (vec![], None));
+		assert_eq!(ids(4, None, 100), (vec![], None));
 	});
 }
 
@@ -633,7 +678,21 @@ fn try_state_detects_broken_chunked_indexes() {
 		// A time group under a key that does not name its last id.
 		let (second, last, group) = TimeIndex::<Test>::iter().next().unwrap();
 		TimeIndex::<Test>::remove(second, last);
-		TimeIndex::<Test>::insert(second, 0u64.to_be_bytes(), group);
+		TimeIndex::<Test>::insert(second, 0u64.to_be_bytes(), group.clone());
+		assert!(AccessLog::do_try_state().is_err());
+		TimeIndex::<Test>::remove(second, 0u64.to_be_bytes());
+		TimeIndex::<Test>::insert(second, last, group);
+		assert_ok!(AccessLog::do_try_state());
+		// An official group that lost an entry, then one filed under another official.
+		let (o, last, group) = AccessorIndex::<Test>::iter().next().unwrap();
+		AccessorIndex::<Test>::insert(
+			o,
+			last,
+			crate::frame_support::BoundedVec::truncate_from(vec![1u64]),
+		);
+		assert!(AccessLog::do_try_state().is_err());
+		AccessorIndex::<Test>::remove(o, last);
+		AccessorIndex::<Test>::insert(official(9), last, group);
 		assert!(AccessLog::do_try_state().is_err());
 	});
 }

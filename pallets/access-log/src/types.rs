@@ -163,6 +163,8 @@ pub struct Touched {
 	pub chunks: u32,
 	/// Groups of the time index written (distinct seconds).
 	pub seconds: u32,
+	/// Groups of the official index written (distinct officials).
+	pub accessors: u32,
 	/// Sequence gaps reported.
 	pub gaps: u32,
 }
