@@ -93,6 +93,14 @@ enum Scenario {
 		/// SDK's default pool drops much of a larger burst from one sender).
 		#[arg(long, default_value_t = 1000)]
 		baseline_window: u64,
+		/// Distinct officials the records cycle through. The default is the city's own sample
+		/// of its platform's logs (8 API clients with 6 users each); the chain keeps one index
+		/// item per batch and official, so more officials cost more.
+		#[arg(long, default_value_t = 48, value_parser = clap::value_parser!(u64).range(1..))]
+		officials: u64,
+		/// Distinct citizens the records cycle through.
+		#[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..))]
+		citizens: u64,
 		/// Write the results as JSON here.
 		#[arg(long)]
 		out: Option<PathBuf>,
@@ -187,11 +195,14 @@ async fn throughput_cmd(
 		}
 	}
 	eprintln!(
-		"throughput: {} s per phase ({} s warm-up), batches of {}, window {} records, via {}{}",
+		"throughput: {} s per phase ({} s warm-up), batches of {}, window {} records, {} officials, \
+		 {} citizens, via {}{}",
 		settings.duration.as_secs(),
 		settings.warmup.as_secs(),
 		settings.batch,
 		settings.window,
+		settings.officials,
+		settings.citizens,
 		client.endpoint(),
 		relays.iter().map(|r| format!(" + {}", r.endpoint())).collect::<String>()
 	);
@@ -223,6 +234,8 @@ async fn throughput_cmd(
 			"window": settings.window,
 			"baseline_window": settings.baseline_window,
 			"baseline_senders": baseline.len(),
+			"officials": settings.officials,
+			"citizens": settings.citizens,
 			"phases": [batched, naive],
 			"ratio": ratio,
 			"target": { "min_per_s": 1000, "min_ratio": 10 },
@@ -296,6 +309,8 @@ async fn main() -> ExitCode {
 			batch,
 			window,
 			baseline_window,
+			officials,
+			citizens,
 			out,
 		} => {
 			if warmup >= duration {
@@ -310,6 +325,8 @@ async fn main() -> ExitCode {
 				batch,
 				window,
 				baseline_window,
+				officials,
+				citizens,
 			};
 			throughput_cmd(nodes.list, submitter_env, baseline_env, settings, out).await
 		},

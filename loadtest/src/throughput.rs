@@ -27,6 +27,10 @@ pub struct Settings {
 	pub window: u64,
 	/// The same for each sender of the naive baseline (one transaction per record).
 	pub baseline_window: u64,
+	/// Distinct officials the records cycle through.
+	pub officials: u64,
+	/// Distinct citizens the records cycle through.
+	pub citizens: u64,
 }
 
 /// The result of one phase.
@@ -91,6 +95,7 @@ pub async fn run(
 	let source = sources.first().ok_or("no source is registered on the chain")?;
 	let (source_id, mut seq) = (source.id, source.last_seq + 1);
 	let batch = settings.batch.max(1);
+	let (citizens, officials) = (settings.citizens, settings.officials);
 
 	let mut i = 0u64;
 	let mut last_at = now_ms().saturating_sub(1_000);
@@ -117,7 +122,7 @@ pub async fn run(
 			let records: Vec<_> = (0..n)
 				.map(|k| {
 					let t = spread(last_at, at, k, n);
-					entry(i + k, source_id, seq + k, t, 50_000, 2_000)
+					entry(i + k, source_id, seq + k, t, citizens, officials)
 				})
 				.collect();
 			last_at = at;
@@ -141,7 +146,8 @@ pub async fn run(
 			settings.baseline_window,
 			Until::Elapsed(settings.duration),
 			move || {
-				let r = entry(i, source_id, seq, now_ms().saturating_sub(1_000), 50_000, 2_000);
+				let r =
+					entry(i, source_id, seq, now_ms().saturating_sub(1_000), citizens, officials);
 				i += 1;
 				seq += 1;
 				Some((runtime::tx().system().remark_with_event(scale_encoded(&r)), 1))

@@ -67,18 +67,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AccessLog::SeqIndex` (`max_values`: None, `max_size`: Some(2326), added: 4801, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::EntriesByCitizen` (r:0 w:1)
 	/// Proof: `AccessLog::EntriesByCitizen` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
-	/// Storage: `AccessLog::EntriesByAccessor` (r:0 w:1)
-	/// Proof: `AccessLog::EntriesByAccessor` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::TimeIndex` (r:0 w:1)
 	/// Proof: `AccessLog::TimeIndex` (`max_values`: None, `max_size`: Some(5018), added: 7493, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::AccessorIndex` (r:0 w:1)
+	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Entries` (r:0 w:1)
 	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
 	fn submit() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `5791`
-		// Minimum execution time: 38_527_000 picoseconds.
-		Weight::from_parts(41_832_000, 5791)
+		// Minimum execution time: 39_509_000 picoseconds.
+		Weight::from_parts(42_153_000, 5791)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -94,10 +94,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AccessLog::SeqIndex` (`max_values`: None, `max_size`: Some(2326), added: 4801, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::EntriesByCitizen` (r:0 w:500)
 	/// Proof: `AccessLog::EntriesByCitizen` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
-	/// Storage: `AccessLog::EntriesByAccessor` (r:0 w:500)
-	/// Proof: `AccessLog::EntriesByAccessor` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::TimeIndex` (r:0 w:500)
 	/// Proof: `AccessLog::TimeIndex` (`max_values`: None, `max_size`: Some(5018), added: 7493, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::AccessorIndex` (r:0 w:500)
+	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Entries` (r:0 w:500)
 	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
@@ -105,10 +105,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `3758 + n * (4801 ±0)`
-		// Minimum execution time: 39_829_000 picoseconds.
-		Weight::from_parts(40_651_000, 3758)
-			// Standard Error: 39_172
-			.saturating_add(Weight::from_parts(17_693_520, 0).saturating_mul(n.into()))
+		// Minimum execution time: 41_171_000 picoseconds.
+		Weight::from_parts(41_481_000, 3758)
+			// Standard Error: 20_785
+			.saturating_add(Weight::from_parts(17_311_977, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -127,10 +127,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AccessLog::SeqIndex` (`max_values`: None, `max_size`: Some(2326), added: 4801, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::EntriesByCitizen` (r:0 w:500)
 	/// Proof: `AccessLog::EntriesByCitizen` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
-	/// Storage: `AccessLog::EntriesByAccessor` (r:0 w:500)
-	/// Proof: `AccessLog::EntriesByAccessor` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::TimeIndex` (r:0 w:1)
 	/// Proof: `AccessLog::TimeIndex` (`max_values`: None, `max_size`: Some(5018), added: 7493, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::AccessorIndex` (r:0 w:1)
+	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Entries` (r:0 w:500)
 	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
@@ -138,21 +138,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `4563 + n * (14 ±0)`
-		// Minimum execution time: 37_986_000 picoseconds.
-		Weight::from_parts(39_278_000, 4563)
-			// Standard Error: 22_486
-			.saturating_add(Weight::from_parts(8_348_456, 0).saturating_mul(n.into()))
+		// Minimum execution time: 38_978_000 picoseconds.
+		Weight::from_parts(3_428_806, 4563)
+			// Standard Error: 5_563
+			.saturating_add(Weight::from_parts(5_536_651, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(n.into()))
 	}
-	/// Placeholder until `scripts/benchmark.sh` regenerates this file.
+	/// Storage: `AccessLog::Submitters` (r:1 w:0)
+	/// Proof: `AccessLog::Submitters` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::Sources` (r:1 w:1)
+	/// Proof: `AccessLog::Sources` (`max_values`: None, `max_size`: Some(293), added: 2768, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::NextEntryId` (r:1 w:1)
+	/// Proof: `AccessLog::NextEntryId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::SeqIndex` (r:2 w:2)
+	/// Proof: `AccessLog::SeqIndex` (`max_values`: None, `max_size`: Some(2326), added: 4801, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::EntriesByCitizen` (r:0 w:500)
+	/// Proof: `AccessLog::EntriesByCitizen` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::TimeIndex` (r:0 w:1)
+	/// Proof: `AccessLog::TimeIndex` (`max_values`: None, `max_size`: Some(5018), added: 7493, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::AccessorIndex` (r:0 w:500)
+	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
+	/// Storage: `AccessLog::Entries` (r:0 w:500)
+	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
+	/// The range of component `a` is `[1, 500]`.
 	fn submit_batch_officials(a: u32, ) -> Weight {
-		Weight::from_parts(4_200_000_000, 4563)
-			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(1_004_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `539`
+		//  Estimated: `10592`
+		// Minimum execution time: 2_698_166_000 picoseconds.
+		Weight::from_parts(2_828_078_888, 10592)
+			// Standard Error: 43_829
+			.saturating_add(Weight::from_parts(2_309_285, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(1005_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
 	}
 	/// Storage: `AccessLog::NextSourceId` (r:1 w:1)
@@ -163,8 +186,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `98`
 		//  Estimated: `1489`
-		// Minimum execution time: 11_697_000 picoseconds.
-		Weight::from_parts(12_909_000, 1489)
+		// Minimum execution time: 11_957_000 picoseconds.
+		Weight::from_parts(12_989_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -174,8 +197,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `419`
 		//  Estimated: `3758`
-		// Minimum execution time: 13_149_000 picoseconds.
-		Weight::from_parts(14_321_000, 3758)
+		// Minimum execution time: 13_089_000 picoseconds.
+		Weight::from_parts(14_371_000, 3758)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -189,8 +212,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `221`
 		//  Estimated: `3758`
-		// Minimum execution time: 21_392_000 picoseconds.
-		Weight::from_parts(23_575_000, 3758)
+		// Minimum execution time: 21_612_000 picoseconds.
+		Weight::from_parts(23_274_000, 3758)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -200,8 +223,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `181`
 		//  Estimated: `3522`
-		// Minimum execution time: 19_058_000 picoseconds.
-		Weight::from_parts(20_491_000, 3522)
+		// Minimum execution time: 18_998_000 picoseconds.
+		Weight::from_parts(20_550_000, 3522)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -210,13 +233,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with ParityDB's database weights.
 impl WeightInfo for () {
 	fn submit() -> Weight {
-		Weight::from_parts(41_832_000, 5791)
+		Weight::from_parts(42_153_000, 5791)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn submit_batch(n: u32, ) -> Weight {
-		Weight::from_parts(40_651_000, 3758)
-			.saturating_add(Weight::from_parts(17_693_520, 0).saturating_mul(n.into()))
+		Weight::from_parts(41_481_000, 3758)
+			.saturating_add(Weight::from_parts(17_311_977, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -224,38 +247,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4801).saturating_mul(n.into()))
 	}
 	fn submit_batch_grouped(n: u32, ) -> Weight {
-		Weight::from_parts(39_278_000, 4563)
-			.saturating_add(Weight::from_parts(8_348_456, 0).saturating_mul(n.into()))
+		Weight::from_parts(3_428_806, 4563)
+			.saturating_add(Weight::from_parts(5_536_651, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(n.into()))
 	}
-	/// Placeholder until `scripts/benchmark.sh` regenerates this file.
 	fn submit_batch_officials(a: u32, ) -> Weight {
-		Weight::from_parts(4_200_000_000, 4563)
-			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_004_u64))
+		Weight::from_parts(2_828_078_888, 10592)
+			.saturating_add(Weight::from_parts(2_309_285, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(1005_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(a.into())))
 	}
 	fn register_source() -> Weight {
-		Weight::from_parts(12_909_000, 1489)
+		Weight::from_parts(12_989_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_source_active() -> Weight {
-		Weight::from_parts(14_321_000, 3758)
+		Weight::from_parts(14_371_000, 3758)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submitter() -> Weight {
-		Weight::from_parts(23_575_000, 3758)
+		Weight::from_parts(23_274_000, 3758)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn revoke_submitter() -> Weight {
-		Weight::from_parts(20_491_000, 3522)
+		Weight::from_parts(20_550_000, 3522)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
