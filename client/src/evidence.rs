@@ -266,9 +266,9 @@ fn decode_all<T: Decode>(bytes: &[u8]) -> std::result::Result<T, String> {
 	Ok(value)
 }
 
-/// Storage key of `AccessLog::Entries[id]`.
+/// Storage key of `AccessLog::Entries[id]` (`Identity` over the big-endian id).
 pub fn entry_key(id: u64) -> Vec<u8> {
-	map_key(b"Entries", &id.encode())
+	[&twox_128(b"AccessLog")[..], &twox_128(b"Entries"), &id.to_be_bytes()].concat()
 }
 
 /// Storage key of `AccessLog::Sources[id]`.

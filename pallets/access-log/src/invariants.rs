@@ -59,7 +59,7 @@ impl<T: Config> Pallet<T> {
 
 		let mut per_source: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
 		for id in 0..count {
-			let entry = Entries::<T>::get(id).ok_or("entry ids are not dense")?;
+			let entry = Pallet::<T>::entry(id).ok_or("entry ids are not dense")?;
 			let r = &entry.record;
 			let key = id.to_be_bytes();
 			ensure(
@@ -81,7 +81,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let points_back = |id: u64, check: &dyn Fn(&crate::StoredRecord) -> bool| {
-			Entries::<T>::get(id).is_some_and(|e| check(&e.record))
+			Pallet::<T>::entry(id).is_some_and(|e| check(&e.record))
 		};
 		for (citizen, id) in EntriesByCitizen::<T>::iter_keys() {
 			ensure(

@@ -73,7 +73,8 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// The in-code storage version. 1: the sequence and time indexes are kept in chunks
-	/// ([`SeqIndex`], [`TimeIndex`]); 2: the official index too ([`AccessorIndex`]). Earlier
+	/// ([`SeqIndex`], [`TimeIndex`]); 2: the official index too ([`AccessorIndex`]), and
+	/// [`Entries`] keyed by the big-endian id itself instead of a hash of it. Earlier
 	/// versions' data is not migrated: no network holding it is kept (start such a network
 	/// afresh).
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
@@ -144,11 +145,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextEntryId<T> = StorageValue<_, EntryId, ValueQuery>;
 
-	/// The entries, by id.
-	// Twox64Concat: ids are dense counters assigned by the pallet.
+	/// The entries, by big-endian id ([`Pallet::entry`] reads one by id).
+	// Identity over big-endian ids (dense counters the pallet assigns, so no one chooses a key):
+	// consecutive entries are neighbours in the trie and a batch's entries share their branch
+	// nodes. With a hashed key each entry rewrote a path of its own at every validator.
 	#[pallet::storage]
 	pub type Entries<T: Config> =
-		StorageMap<_, Twox64Concat, EntryId, Entry<T::AccountId, BlockNumberFor<T>>, OptionQuery>;
+		StorageMap<_, Identity, [u8; 8], Entry<T::AccountId, BlockNumberFor<T>>, OptionQuery>;
 
 	/// Sequence index, in chunks: `(source, big-endian seq >> 8)` → the `(seq & 0xff, entry id)`
 	/// pairs of that chunk, sorted. Refuses duplicates and answers sequence ranges. One state
@@ -569,7 +572,10 @@ pub mod pallet {
 				seconds.entry(second).or_default().push((ms, id));
 				accessors.entry(record.accessor_ref).or_default().push(id);
 				EntriesByCitizen::<T>::insert(record.citizen_ref, id.to_be_bytes(), ());
-				Entries::<T>::insert(id, Entry { record, block, submitter: who.clone() });
+				Entries::<T>::insert(
+					id.to_be_bytes(),
+					Entry { record, block, submitter: who.clone() },
+				);
 				id = next;
 			}
 			// At most `MaxBatchSize` (a `u32`) records: the counts fit.

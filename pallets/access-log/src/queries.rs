@@ -52,7 +52,7 @@ fn be(bytes: [u8; 8]) -> u64 {
 impl<T: Config> Pallet<T> {
 	/// The entry with this id.
 	pub fn entry(id: EntryId) -> Option<EntryOf<T>> {
-		Entries::<T>::get(id)
+		Entries::<T>::get(id.to_be_bytes())
 	}
 
 	/// Number of entries stored.
@@ -73,7 +73,7 @@ impl<T: Config> Pallet<T> {
 				EntriesByCitizen::<T>::hashed_key_for(citizen_ref, id.to_be_bytes()),
 			),
 		};
-		paginate(iter.map(|k| (be(k), be(k))), limit, Entries::<T>::get)
+		paginate(iter.map(|k| (be(k), be(k))), limit, Self::entry)
 	}
 
 	/// Accesses by one official, oldest first, after entry `after` (exclusive).
@@ -94,7 +94,7 @@ impl<T: Config> Pallet<T> {
 			.flat_map(|(_, group)| group.into_iter())
 			.filter(move |id| after.is_none_or(|after| *id > after))
 			.map(|id| (id, id));
-		paginate(iter, limit, Entries::<T>::get)
+		paginate(iter, limit, Self::entry)
 	}
 
 	/// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order, after sequence
@@ -126,7 +126,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.skip_while(move |(seq, _)| *seq < lo)
 			.take_while(|(seq, _)| *seq <= to_seq);
-		paginate(iter, limit, Entries::<T>::get)
+		paginate(iter, limit, Self::entry)
 	}
 
 	/// Entries with `from_ms <= occurred_at <= to_ms`, by second of `occurred_at` and within a
@@ -163,7 +163,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.filter(move |(ts, id)| (from_ms..=to_ms).contains(ts) && past_cursor(*ts, *id))
 			.map(|(ts, id)| ((ts, id), id));
-		paginate(iter, limit, Entries::<T>::get)
+		paginate(iter, limit, Self::entry)
 	}
 
 	/// All registered sources with their counters.

@@ -78,7 +78,7 @@ fn submit_stores_entry_indexes_and_event() {
 	build_and_execute(|| {
 		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 7, 3)));
 		assert_eq!(NextEntryId::<Test>::get(), 1);
-		let e = Entries::<Test>::get(0).unwrap();
+		let e = AccessLog::entry(0).unwrap();
 		assert_eq!(e.submitter, SUBMITTER);
 		assert_eq!(e.block, 1);
 		assert_eq!(e.record.citizen_ref, citizen(7));
@@ -99,7 +99,7 @@ fn submit_batch_stores_all_with_consecutive_ids() {
 		assert_ok!(AccessLog::submit_batch(signed(SUBMITTER), batch));
 		assert_eq!(NextEntryId::<Test>::get(), 5);
 		for id in 0..5u64 {
-			assert_eq!(Entries::<Test>::get(id).unwrap().record.seq, id + 1);
+			assert_eq!(AccessLog::entry(id).unwrap().record.seq, id + 1);
 		}
 		// One event for the batch.
 		assert_eq!(
@@ -393,7 +393,7 @@ fn authorize_and_revoke_manage_providers_and_history() {
 			Error::<Test>::NotAuthorized
 		);
 		// The revoked account's entry stays.
-		assert_eq!(Entries::<Test>::get(0).unwrap().submitter, new);
+		assert_eq!(AccessLog::entry(0).unwrap().submitter, new);
 		// It can be authorized again, for another source.
 		assert_ok!(AccessLog::authorize_submitter(RuntimeOrigin::root(), new, 1));
 		assert_eq!(frame_system::Pallet::<Test>::providers(&new), 1);
@@ -499,7 +499,7 @@ fn try_state_detects_a_dangling_index() {
 fn try_state_detects_a_missing_entry() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(AccessLog::submit(signed(SUBMITTER), record(1, 1, 1)));
-		Entries::<Test>::remove(0);
+		Entries::<Test>::remove(0u64.to_be_bytes());
 		assert!(AccessLog::do_try_state().is_err());
 	});
 }
