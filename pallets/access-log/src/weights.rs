@@ -72,13 +72,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `AccessLog::AccessorIndex` (r:0 w:1)
 	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Entries` (r:0 w:1)
-	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
+	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1202), added: 3677, mode: `MaxEncodedLen`)
 	fn submit() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `5791`
-		// Minimum execution time: 39_509_000 picoseconds.
-		Weight::from_parts(42_153_000, 5791)
+		// Minimum execution time: 40_460_000 picoseconds.
+		Weight::from_parts(43_074_000, 5791)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -99,16 +99,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `AccessLog::AccessorIndex` (r:0 w:500)
 	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Entries` (r:0 w:500)
-	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
+	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1202), added: 3677, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn submit_batch(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `3758 + n * (4801 ±0)`
-		// Minimum execution time: 41_171_000 picoseconds.
-		Weight::from_parts(41_481_000, 3758)
-			// Standard Error: 20_785
-			.saturating_add(Weight::from_parts(17_311_977, 0).saturating_mul(n.into()))
+		// Minimum execution time: 42_703_000 picoseconds.
+		Weight::from_parts(19_014_881, 3758)
+			// Standard Error: 68_023
+			.saturating_add(Weight::from_parts(18_834_379, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -132,16 +132,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `AccessLog::AccessorIndex` (r:0 w:1)
 	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Entries` (r:0 w:500)
-	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
+	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1202), added: 3677, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 500]`.
 	fn submit_batch_grouped(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `4563 + n * (14 ±0)`
-		// Minimum execution time: 38_978_000 picoseconds.
-		Weight::from_parts(3_428_806, 4563)
-			// Standard Error: 5_563
-			.saturating_add(Weight::from_parts(5_536_651, 0).saturating_mul(n.into()))
+		// Minimum execution time: 40_490_000 picoseconds.
+		Weight::from_parts(9_576_383, 4563)
+			// Standard Error: 11_034
+			.saturating_add(Weight::from_parts(5_812_253, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -164,16 +164,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `AccessLog::AccessorIndex` (r:0 w:500)
 	/// Proof: `AccessLog::AccessorIndex` (`max_values`: None, `max_size`: Some(4042), added: 6517, mode: `MaxEncodedLen`)
 	/// Storage: `AccessLog::Entries` (r:0 w:500)
-	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1210), added: 3685, mode: `MaxEncodedLen`)
+	/// Proof: `AccessLog::Entries` (`max_values`: None, `max_size`: Some(1202), added: 3677, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 500]`.
 	fn submit_batch_officials(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `539`
 		//  Estimated: `10592`
-		// Minimum execution time: 2_698_166_000 picoseconds.
-		Weight::from_parts(2_828_078_888, 10592)
-			// Standard Error: 43_829
-			.saturating_add(Weight::from_parts(2_309_285, 0).saturating_mul(a.into()))
+		// Minimum execution time: 2_764_084_000 picoseconds.
+		Weight::from_parts(3_127_056_390, 10592)
+			// Standard Error: 58_252
+			.saturating_add(Weight::from_parts(2_111_299, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1005_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
@@ -186,8 +186,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `98`
 		//  Estimated: `1489`
-		// Minimum execution time: 11_957_000 picoseconds.
-		Weight::from_parts(12_989_000, 1489)
+		// Minimum execution time: 12_098_000 picoseconds.
+		Weight::from_parts(13_270_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -197,8 +197,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `419`
 		//  Estimated: `3758`
-		// Minimum execution time: 13_089_000 picoseconds.
-		Weight::from_parts(14_371_000, 3758)
+		// Minimum execution time: 13_220_000 picoseconds.
+		Weight::from_parts(14_451_000, 3758)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -212,8 +212,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `221`
 		//  Estimated: `3758`
-		// Minimum execution time: 21_612_000 picoseconds.
-		Weight::from_parts(23_274_000, 3758)
+		// Minimum execution time: 21_722_000 picoseconds.
+		Weight::from_parts(23_324_000, 3758)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -223,8 +223,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `181`
 		//  Estimated: `3522`
-		// Minimum execution time: 18_998_000 picoseconds.
-		Weight::from_parts(20_550_000, 3522)
+		// Minimum execution time: 19_399_000 picoseconds.
+		Weight::from_parts(20_851_000, 3522)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -233,13 +233,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests: the same figures with ParityDB's database weights.
 impl WeightInfo for () {
 	fn submit() -> Weight {
-		Weight::from_parts(42_153_000, 5791)
+		Weight::from_parts(43_074_000, 5791)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn submit_batch(n: u32, ) -> Weight {
-		Weight::from_parts(41_481_000, 3758)
-			.saturating_add(Weight::from_parts(17_311_977, 0).saturating_mul(n.into()))
+		Weight::from_parts(19_014_881, 3758)
+			.saturating_add(Weight::from_parts(18_834_379, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -247,37 +247,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4801).saturating_mul(n.into()))
 	}
 	fn submit_batch_grouped(n: u32, ) -> Weight {
-		Weight::from_parts(3_428_806, 4563)
-			.saturating_add(Weight::from_parts(5_536_651, 0).saturating_mul(n.into()))
+		Weight::from_parts(9_576_383, 4563)
+			.saturating_add(Weight::from_parts(5_812_253, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(n.into()))
 	}
 	fn submit_batch_officials(a: u32, ) -> Weight {
-		Weight::from_parts(2_828_078_888, 10592)
-			.saturating_add(Weight::from_parts(2_309_285, 0).saturating_mul(a.into()))
+		Weight::from_parts(3_127_056_390, 10592)
+			.saturating_add(Weight::from_parts(2_111_299, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1005_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(a.into())))
 	}
 	fn register_source() -> Weight {
-		Weight::from_parts(12_989_000, 1489)
+		Weight::from_parts(13_270_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_source_active() -> Weight {
-		Weight::from_parts(14_371_000, 3758)
+		Weight::from_parts(14_451_000, 3758)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn authorize_submitter() -> Weight {
-		Weight::from_parts(23_274_000, 3758)
+		Weight::from_parts(23_324_000, 3758)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn revoke_submitter() -> Weight {
-		Weight::from_parts(20_550_000, 3522)
+		Weight::from_parts(20_851_000, 3522)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
