@@ -215,6 +215,9 @@ async fn throughput_cmd(
 			"{:<8} {:<26} {:>9.0} finalized entries/s sustained ({} records in {} transactions, drained after {:.1} s)",
 			p.name, p.method, p.sustained_per_s, p.submitted, p.transactions, p.drained_after_s
 		);
+		for (why, n) in &p.relay_refusals {
+			println!("         {n} relay refusal(s): {why}");
+		}
 	}
 	let pass = batched.sustained_per_s >= 1000.0 && ratio >= 10.0;
 	println!(

@@ -92,6 +92,9 @@ pub struct Pumped {
 	pub timeline: Vec<(f64, u64)>,
 	/// Seconds from the start until everything submitted was finalized.
 	pub drained_after: f64,
+	/// What relays answered other than success or "already imported", by message, with how
+	/// often (a relay's refusal is not fatal: the transaction still reaches its block).
+	pub relay_refusals: BTreeMap<String, u64>,
 }
 
 impl Pumped {
@@ -111,6 +114,13 @@ impl Pumped {
 				.map(|t| (t, parts.iter().map(|p| p.sample_at(t).1).sum()))
 				.collect(),
 			drained_after: parts.iter().map(|p| p.drained_after).fold(0.0, f64::max),
+			relay_refusals: parts.iter().flat_map(|p| p.relay_refusals.clone()).fold(
+				BTreeMap::new(),
+				|mut all, (why, n)| {
+					*all.entry(why).or_default() += n;
+					all
+				},
+			),
 		}
 	}
 
@@ -155,7 +165,7 @@ impl Pumped {
 /// best effort (a notification that finds a peer's queue full is dropped and never sent again),
 /// and a burst of large transactions reaches the other pools only in part. What `client`'s node
 /// answers decides, except that "already imported" (a relay's copy reached it first) is
-/// success; a relay's own answer is ignored.
+/// success; a relay's refusals are counted by message ([`Pumped::relay_refusals`]).
 #[allow(clippy::too_many_arguments)]
 pub async fn pump<C, F>(
 	client: &Client,
@@ -177,6 +187,7 @@ where
 	let submitted = Arc::new(AtomicU64::new(0));
 	let timeline = Arc::new(Mutex::new(vec![(0.0, 0u64)]));
 	let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+	let relay_refusals: Arc<Mutex<BTreeMap<String, u64>>> = Arc::default();
 
 	let watcher = {
 		let (client, counter, finalized, submitted, timeline, failure) = (
@@ -246,7 +257,7 @@ where
 			transactions += 1;
 			submitted.fetch_add(n, Ordering::SeqCst);
 			let permit = rpcs.clone().acquire_owned().await.expect("never closed; qed");
-			let failure = failure.clone();
+			let (failure, refusals) = (failure.clone(), relay_refusals.clone());
 			let copies: Vec<_> = relays.iter().map(|r| r.rpc().clone()).collect();
 			tokio::spawn(async move {
 				// Encoded only when there is someone to send a copy to.
@@ -255,13 +266,23 @@ where
 					false => format!("0x{}", hex::encode(tx.encoded())),
 				};
 				let copies = futures::future::join_all(copies.into_iter().map(|rpc| {
-					let hex = hex.clone();
+					let (hex, refusals) = (hex.clone(), refusals.clone());
 					async move {
 						let request = rpc.request::<serde_json::Value>(
 							"author_submitExtrinsic",
 							rpc_params![hex],
 						);
-						let _ = tokio::time::timeout(Duration::from_secs(30), request).await;
+						let why = match tokio::time::timeout(Duration::from_secs(30), request).await
+						{
+							Ok(Ok(_)) => return,
+							Ok(Err(e)) => e.to_string(),
+							Err(_) => "no answer within 30 s".to_string(),
+						};
+						if !why.contains(ALREADY_IMPORTED) {
+							let why: String = why.chars().take(160).collect();
+							*refusals.lock().expect("not poisoned; qed").entry(why).or_default() +=
+								1;
+						}
 					}
 				}));
 				// A node that does not answer within 30 s is treated like a pool that dropped
@@ -313,12 +334,14 @@ where
 	watcher.abort();
 	result?;
 	let timeline = timeline.lock().expect("not poisoned; qed").clone();
+	let refusals = relay_refusals.lock().expect("not poisoned; qed").clone();
 	Ok(Pumped {
 		submitted: submitted.load(Ordering::SeqCst),
 		transactions,
 		resent: stall.resent,
 		timeline,
 		drained_after,
+		relay_refusals: refusals,
 	})
 }
 
@@ -518,6 +541,7 @@ mod tests {
 			resent,
 			timeline: timeline.to_vec(),
 			drained_after,
+			relay_refusals: BTreeMap::from([("stale".to_string(), n)]),
 		};
 		let a = part(10, 1, &[(0.0, 0), (1.0, 4), (2.0, 10)], 2.5);
 		let b = part(6, 0, &[(0.0, 0), (0.5, 1), (1.5, 6)], 1.8);
@@ -528,6 +552,7 @@ mod tests {
 			"each part counts with its last sample so far"
 		);
 		assert_eq!((m.submitted, m.transactions, m.resent, m.drained_after), (16, 16, 1, 2.5));
+		assert_eq!(m.relay_refusals, BTreeMap::from([("stale".to_string(), 16)]));
 		assert_eq!(m.rate(0.0, 2.0), a.rate(0.0, 2.0) + 3.0, "b reached 6 by 1.5 s and held");
 		assert_eq!(m.per_second().iter().sum::<u64>(), 16);
 		assert_eq!(Pumped::merge(vec![a.clone()]).timeline, a.timeline, "one part is itself");

@@ -54,6 +54,8 @@ pub struct Phase {
 	pub drained_after_s: f64,
 	/// Records finalized in each second of the phase.
 	pub per_second: Vec<u64>,
+	/// What the other validators answered other than success, by message (see [`pump`]).
+	pub relay_refusals: std::collections::BTreeMap<String, u64>,
 }
 
 impl Phase {
@@ -74,6 +76,7 @@ impl Phase {
 			sustained_per_s: p.rate(s.warmup.as_secs_f64(), s.duration.as_secs_f64()),
 			drained_after_s: p.drained_after,
 			per_second: p.per_second(),
+			relay_refusals: p.relay_refusals.clone(),
 		}
 	}
 }
