@@ -86,7 +86,7 @@ pub struct Pumped {
 	pub submitted: u64,
 	/// Transactions submitted.
 	pub transactions: u64,
-	/// Transactions sent again because a pool dropped them.
+	/// Transactions sent again because a pool dropped them (the node's, or a relay's).
 	pub resent: u64,
 	/// `(seconds since start, records finalized since start)`, sampled every 250 ms.
 	pub timeline: Vec<(f64, u64)>,
@@ -229,12 +229,14 @@ where
 	// Calls by nonce, kept to send again those a pool drops.
 	let mut sent_calls: BTreeMap<u64, C> = BTreeMap::new();
 	let mut stall = Stall { last_done: 0, since: Instant::now(), resent: 0 };
+	let mut watch = RelayWatch::new(relays.len());
 	let result = async {
 		loop {
 			if let Some(e) = failure.lock().expect("not poisoned; qed").clone() {
 				return Err(e);
 			}
 			stall.check(&mut signing, &finalized, &submitted, &sent_calls).await?;
+			watch.check(relays, &mut signing, nonce, &sent_calls).await?;
 			let sent = submitted.load(Ordering::SeqCst);
 			let done = match until {
 				Until::Elapsed(d) => start.elapsed() >= d,
@@ -317,6 +319,7 @@ where
 				return Ok(());
 			}
 			stall.check(&mut signing, &finalized, &submitted, &sent_calls).await?;
+			watch.check(relays, &mut signing, nonce, &sent_calls).await?;
 			if now != last {
 				(last, since) = (now, Instant::now());
 			} else if since.elapsed() > Duration::from_secs(60) {
@@ -338,7 +341,7 @@ where
 	Ok(Pumped {
 		submitted: submitted.load(Ordering::SeqCst),
 		transactions,
-		resent: stall.resent,
+		resent: stall.resent + watch.resent,
 		timeline,
 		drained_after,
 		relay_refusals: refusals,
@@ -431,6 +434,82 @@ impl Stall {
 			let tx = signing.sign(call, *nonce).await?;
 			if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_secs(10), tx.submit()).await {
 				self.resent += 1;
+			}
+		}
+		Ok(())
+	}
+}
+
+/// The relays' pools, watched for the same loss as [`Stall`]'s: when a relay's pool loses one
+/// of the account's transactions, every later one waits in its "future" queue (which is small
+/// and drops the surplus) until another author includes the lost one, and that relay authors
+/// empty blocks meanwhile. A relay whose next nonce for the account (counting its pool) stays
+/// below what had been sent by the previous check, for 10 s on end, gets the calls from its next
+/// nonce on, signed again, sent to it alone.
+struct RelayWatch {
+	/// Per relay: since when it has been behind, if it is.
+	behind_since: Vec<Option<Instant>>,
+	/// The next nonce at the previous check, and when that was.
+	sent_before: u64,
+	checked: Instant,
+	/// Transactions signed again and accepted by a relay.
+	resent: u64,
+}
+
+impl RelayWatch {
+	fn new(relays: usize) -> Self {
+		RelayWatch {
+			behind_since: vec![None; relays],
+			sent_before: 0,
+			checked: Instant::now(),
+			resent: 0,
+		}
+	}
+
+	/// At most every 2 s: ask each relay for the account's next nonce; `sent` is the nonce the
+	/// next transaction will get.
+	async fn check<C: Payload>(
+		&mut self,
+		relays: &[Client],
+		signing: &mut Signing<'_>,
+		sent: u64,
+		sent_calls: &BTreeMap<u64, C>,
+	) -> Result<(), String> {
+		if relays.is_empty() || self.checked.elapsed() < Duration::from_secs(2) {
+			return Ok(());
+		}
+		self.checked = Instant::now();
+		let expected = std::mem::replace(&mut self.sent_before, sent);
+		for (relay, behind) in relays.iter().zip(&mut self.behind_since) {
+			let Ok(next) = relay.next_nonce(&signing.account).await else { continue };
+			if next >= expected {
+				*behind = None;
+				continue;
+			}
+			let since = *behind.get_or_insert_with(Instant::now);
+			if since.elapsed() < Duration::from_secs(10) {
+				continue;
+			}
+			*behind = None;
+			let lost: Vec<_> = sent_calls.range(next..sent).collect();
+			if lost.is_empty() {
+				continue;
+			}
+			eprintln!(
+				"  {}: its pool lacks nonce {next} onward: sending it {} transactions again",
+				relay.endpoint(),
+				lost.len()
+			);
+			signing.anchored = Instant::now() - Duration::from_secs(60);
+			for (nonce, call) in lost {
+				let tx = signing.sign(call, *nonce).await?;
+				let hex = format!("0x{}", hex::encode(tx.encoded()));
+				let request = relay
+					.rpc()
+					.request::<serde_json::Value>("author_submitExtrinsic", rpc_params![hex]);
+				if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_secs(10), request).await {
+					self.resent += 1;
+				}
 			}
 		}
 		Ok(())
