@@ -178,7 +178,7 @@ pub async fn run(urls: &[String], command: QueryCommand) -> Result<(), Failure> 
 		entries.extend(
 			page.items.into_iter().filter(|e| filter.as_ref().is_none_or(|a| &e.agency == a)),
 		);
-		if pages % 10 == 0 {
+		if pages.is_multiple_of(10) {
 			eprint!("\r{} entries so far…", entries.len());
 		}
 		match page.next_cursor {

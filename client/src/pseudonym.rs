@@ -157,7 +157,7 @@ impl PseudonymKey {
 	pub fn from_hex(key_id: u32, hex: &str) -> Result<Self, KeyError> {
 		let hex = hex.trim();
 		let hex = hex.strip_prefix("0x").unwrap_or(hex);
-		if hex.len() % 2 != 0 || !hex.is_ascii() {
+		if !hex.len().is_multiple_of(2) || !hex.is_ascii() {
 			return Err(KeyError::NotHex);
 		}
 		let bytes = (0..hex.len())

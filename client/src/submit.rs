@@ -209,17 +209,18 @@ impl Receipt {
 			extrinsic_hash: events.extrinsic_hash(),
 			entry_ids: events
 				.find::<EntriesStored>()
-				.map(|e| e.map(|e| e.first_entry_id..e.first_entry_id + u64::from(e.count)))
-				.collect::<Result<Vec<_>, _>>()
-				.map_err(Error::chain)?
+				.map(|e| {
+					e.map(|e| e.first_entry_id..e.first_entry_id + u64::from(e.count))
+						.map_err(Error::chain)
+				})
+				.collect::<Result<Vec<_>, _>>()?
 				.into_iter()
 				.flatten()
 				.collect(),
 			gaps: events
 				.find::<SequenceGap>()
-				.map(|e| e.map(|g| (g.source, g.first, g.last)))
-				.collect::<Result<_, _>>()
-				.map_err(Error::chain)?,
+				.map(|e| e.map(|g| (g.source, g.first, g.last)).map_err(Error::chain))
+				.collect::<Result<_, _>>()?,
 		})
 	}
 }

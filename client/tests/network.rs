@@ -16,14 +16,13 @@ use common::{now_ms, record};
 use net::Network;
 use std::{
 	collections::BTreeSet,
-	sync::Mutex,
 	time::{Duration, Instant},
 };
 use subxt_rpcs::rpc_params;
 use subxt_signer::sr25519::{dev, Keypair};
 
 /// One network at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -69,7 +68,7 @@ async fn finality_over(net: &Network, i: usize, blocks: u32) -> (u32, u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn losing_one_of_three_validators_stalls_finality_until_it_returns_and_loses_nothing() {
-	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let _serial = SERIAL.lock().await;
 	let mut net = Network::new(&["alice", "bob", "charlie"]);
 	net.start_all().await;
 	net.wait_finalized(&[0, 1, 2], 3, 2 * MINUTE).await;
@@ -103,7 +102,7 @@ async fn losing_one_of_three_validators_stalls_finality_until_it_returns_and_los
 /// with the default litep2p network backend.) Needs root, as CI has; skipped otherwise, loudly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partitioned_validator_rejoins_the_same_finalized_chain_with_every_entry_once() {
-	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let _serial = SERIAL.lock().await;
 	if !net::is_root() {
 		eprintln!("SKIPPED: the partition test needs root (network namespaces)");
 		return;
@@ -138,7 +137,7 @@ async fn a_partitioned_validator_rejoins_the_same_finalized_chain_with_every_ent
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stopping_every_node_and_restarting_keeps_the_chain_and_its_entries() {
-	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let _serial = SERIAL.lock().await;
 	let mut net = Network::new(&["alice", "bob", "charlie"]);
 	net.start_all().await;
 	net.wait_finalized(&[0, 1, 2], 2, 2 * MINUTE).await;
@@ -200,7 +199,7 @@ async fn pass(client: &Client, voters: &[&Keypair], call: governance::RuntimeCal
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_council_adds_a_fourth_validator_that_authors_and_votes_then_removes_it() {
-	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let _serial = SERIAL.lock().await;
 	let mut net = Network::new(&["alice", "bob", "charlie", "dave"]);
 	net.start_all().await;
 	net.wait_finalized(&[0, 1, 2, 3], 3, 2 * MINUTE).await;
@@ -247,14 +246,14 @@ async fn the_council_adds_a_fourth_validator_that_authors_and_votes_then_removes
 	net.wait_finalized(&[0, 1, 2, 3], from + 6, 3 * MINUTE).await;
 	for n in from..=from + 6 {
 		let slot = slot_of(&client, n).await;
-		let author = validators[(slot % 3) as usize].account.clone();
+		let author = validators[(slot % 3) as usize].account;
 		assert_ne!(author, dave.public_key().into(), "block #{n} by a removed validator");
 	}
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forced_change_removes_a_lost_validator_and_finality_resumes_without_it() {
-	let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+	let _serial = SERIAL.lock().await;
 	let mut net = Network::new(&["alice", "bob", "charlie"]);
 	net.start_all().await;
 	net.wait_finalized(&[0, 1, 2], 3, 2 * MINUTE).await;

@@ -252,8 +252,11 @@ pub fn parse_syslog(raw: &str) -> Result<SyslogMessage, RecordError> {
 	Ok(SyslogMessage { timestamp, app_name, params, message })
 }
 
+/// Structured-data parameters, `(name, value)` in order.
+type Params = Vec<(String, String)>;
+
 /// `-` or `[id k="v" …]…`; returns the parameters and what follows.
-fn parse_structured_data(sd: &str) -> Result<(Vec<(String, String)>, &str), String> {
+fn parse_structured_data(sd: &str) -> Result<(Params, &str), String> {
 	if let Some(rest) = sd.strip_prefix('-') {
 		return Ok((Vec::new(), rest));
 	}

@@ -35,6 +35,9 @@ const DEAD: TableDefinition<u64, &[u8]> = TableDefinition::new("dead_letters");
 /// Counters and pull cursors.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
+/// One receipt's progress for [`Queue::update`]: `(id, state, entry id, block hash, error)`.
+pub type ReceiptUpdate = (u64, State, Option<u64>, Option<String>, Option<String>);
+
 /// A queue failure (disk, corruption): the caller answers 500 / retries; nothing was written.
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("durable queue: {0}")]
@@ -560,12 +563,8 @@ impl Queue {
 			.collect()
 	}
 
-	/// Record progress of receipts: `(id, state, entry id, block hash, error)`. Finalized and
-	/// conflicting records leave the queue.
-	pub fn update(
-		&self,
-		updates: &[(u64, State, Option<u64>, Option<String>, Option<String>)],
-	) -> Result<(), QueueError> {
+	/// Record progress of receipts. Finalized and conflicting records leave the queue.
+	pub fn update(&self, updates: &[ReceiptUpdate]) -> Result<(), QueueError> {
 		if updates.is_empty() {
 			return Ok(());
 		}

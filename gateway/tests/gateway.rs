@@ -3,7 +3,6 @@
 //! Every test asserts on the chain's own answers (entries by sequence and by citizen).
 
 #[path = "../../client/tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 #[path = "common/gw.rs"]
 #[allow(dead_code)]

@@ -49,7 +49,7 @@ impl Counter {
 					.map_err(|e| e.to_string())?;
 				let info = at
 					.storage()
-					.fetch(runtime::storage().system().account(), (who.clone(),))
+					.fetch(runtime::storage().system().account(), (*who,))
 					.await
 					.map_err(|e| e.to_string())?
 					.decode()

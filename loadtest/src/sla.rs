@@ -118,7 +118,7 @@ async fn user_loop(user: u64, shared: Arc<Shared>, client: Client) {
 		match pick {
 			0..50 => submit(&shared, &mut rng, 1, "submit").await,
 			50..60 => submit(&shared, &mut rng, 20, "batch").await,
-			60..75 | 75..90 => {
+			60..90 => {
 				let subject = {
 					let s = shared.subjects.lock().expect("not poisoned; qed");
 					(!s.is_empty()).then(|| s[rng.below(s.len() as u64) as usize])

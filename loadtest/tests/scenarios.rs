@@ -1,7 +1,6 @@
 //! `accesslog-load throughput` and `scale` end to end, with small settings, against a real
 //! `accesslog-node --dev` over real RPC: what they report must be what the chain holds.
 
-#[allow(dead_code)]
 #[path = "../../client/tests/common/mod.rs"]
 mod common;
 

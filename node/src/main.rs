@@ -1,5 +1,9 @@
 //! `accesslog-node`: validator and RPC node of the access-log chain.
 
+// The node answers the SDK's own `sc_cli::Error` and `sc_service::Error` (large types), as the
+// SDK's node templates do.
+#![allow(clippy::result_large_err)]
+
 mod chain_spec;
 mod cli;
 mod command;

@@ -377,7 +377,7 @@ pub mod pallet {
 			// forced change does not lie `2 * delay` blocks back by then.
 			let next = now.saturating_add(1u32.into());
 			ensure!(
-				pallet_grandpa::NextForced::<T>::get().map_or(true, |allowed| allowed <= next),
+				pallet_grandpa::NextForced::<T>::get().is_none_or(|allowed| allowed <= next),
 				Error::<T>::ForcedChangeTooSoon
 			);
 			NextChangeForced::<T>::put((delay, best_finalized));

@@ -146,7 +146,7 @@ pub fn parse_hex32(s: &str) -> Option<[u8; 32]> {
 /// Parse bytes given as hex digits, with or without `0x`; `None` if it is not even-length hex.
 pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
 	let digits = s.strip_prefix("0x").unwrap_or(s);
-	if digits.len() % 2 != 0 || !digits.is_ascii() {
+	if !digits.len().is_multiple_of(2) || !digits.is_ascii() {
 		return None;
 	}
 	digits

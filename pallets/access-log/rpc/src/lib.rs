@@ -88,8 +88,12 @@ pub trait AccessLogRpc<BlockHash> {
 /// the given block, account id and block number types.
 pub struct AccessLog<C, B, AccountId, BlockNumber> {
 	client: Arc<C>,
-	_types: std::marker::PhantomData<fn() -> (B, AccountId, BlockNumber)>,
+	_types: Types<B, AccountId, BlockNumber>,
 }
+
+/// The chain's types, carried without being held.
+type Types<B, AccountId, BlockNumber> =
+	std::marker::PhantomData<fn() -> (B, AccountId, BlockNumber)>;
 
 impl<C, B, AccountId, BlockNumber> AccessLog<C, B, AccountId, BlockNumber> {
 	/// Serve queries from `client`.
@@ -137,7 +141,7 @@ fn parse_cursor<T>(
 	parse: impl Fn(&str) -> Option<T>,
 ) -> Result<Option<T>, ErrorObjectOwned> {
 	let Some(c) = cursor else { return Ok(None) };
-	c.strip_prefix(kind).and_then(|rest| parse(rest)).map(Some).ok_or_else(|| {
+	c.strip_prefix(kind).and_then(parse).map(Some).ok_or_else(|| {
 		error(
 			codes::BAD_CURSOR,
 			format!("cursor {c:?} is not a cursor of this query: pass back a nextCursor unchanged"),
