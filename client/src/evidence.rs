@@ -268,7 +268,7 @@ fn decode_all<T: Decode>(bytes: &[u8]) -> std::result::Result<T, String> {
 
 /// Storage key of `AccessLog::Entries[id]` (`Identity` over the big-endian id).
 pub fn entry_key(id: u64) -> Vec<u8> {
-	[&twox_128(b"AccessLog")[..], &twox_128(b"Entries"), &id.to_be_bytes()].concat()
+	access_log_key(b"Entries", &id.to_be_bytes())
 }
 
 /// Storage key of `AccessLog::Sources[id]`.
@@ -288,7 +288,12 @@ pub fn grandpa_set_id_key() -> Vec<u8> {
 
 fn map_key(item: &[u8], encoded_key: &[u8]) -> Vec<u8> {
 	// Twox64Concat: twox64(key) ++ key.
-	[&twox_128(b"AccessLog")[..], &twox_128(item), &twox_64(encoded_key), encoded_key].concat()
+	access_log_key(item, &[&twox_64(encoded_key)[..], encoded_key].concat())
+}
+
+/// Storage key of `AccessLog::<item>` followed by `tail` (the hashed map key).
+fn access_log_key(item: &[u8], tail: &[u8]) -> Vec<u8> {
+	[&twox_128(b"AccessLog")[..], &twox_128(item), tail].concat()
 }
 
 fn unhex(what: &str, s: &str) -> std::result::Result<Vec<u8>, VerifyError> {

@@ -18,7 +18,7 @@ use subxt::{
 	backend::BlockRef, config::DefaultExtrinsicParamsBuilder, transactions::Payload,
 	utils::AccountId32, utils::H256,
 };
-use subxt_rpcs::rpc_params;
+use subxt_rpcs::{rpc_params, RpcClient};
 use tokio::sync::Semaphore;
 
 /// What the finalized head is asked for.
@@ -265,20 +265,13 @@ where
 				// Encoded only when there is someone to send a copy to.
 				let hex = match copies.is_empty() {
 					true => String::new(),
-					false => format!("0x{}", hex::encode(tx.encoded())),
+					false => hex_of(&tx),
 				};
 				let copies = futures::future::join_all(copies.into_iter().map(|rpc| {
 					let (hex, refusals) = (hex.clone(), refusals.clone());
 					async move {
-						let request = rpc.request::<serde_json::Value>(
-							"author_submitExtrinsic",
-							rpc_params![hex],
-						);
-						let why = match tokio::time::timeout(Duration::from_secs(30), request).await
-						{
-							Ok(Ok(_)) => return,
-							Ok(Err(e)) => e.to_string(),
-							Err(_) => "no answer within 30 s".to_string(),
+						let Err(why) = hand_over(&rpc, &hex, Duration::from_secs(30)).await else {
+							return;
 						};
 						if !why.contains(ALREADY_IMPORTED) {
 							let why: String = why.chars().take(160).collect();
@@ -351,6 +344,21 @@ where
 /// The pool's answer to a transaction it holds already (`author` RPC error 1013).
 const ALREADY_IMPORTED: &str = "Transaction Already Imported (1013)";
 
+/// A signed transaction as `author_submitExtrinsic` takes it: `0x`-hex.
+fn hex_of(tx: &Submittable) -> String {
+	format!("0x{}", hex::encode(tx.encoded()))
+}
+
+/// Hand a transaction (`0x`-hex) to the node behind `rpc`; what it answered unless it accepted.
+async fn hand_over(rpc: &RpcClient, hex: &str, within: Duration) -> Result<(), String> {
+	let request = rpc.request::<serde_json::Value>("author_submitExtrinsic", rpc_params![hex]);
+	match tokio::time::timeout(within, request).await {
+		Ok(Ok(_)) => Ok(()),
+		Ok(Err(e)) => Err(e.to_string()),
+		Err(_) => Err(format!("no answer within {} s", within.as_secs())),
+	}
+}
+
 type Submittable = subxt::transactions::SubmittableTransaction<
 	ChainConfig,
 	subxt::client::OnlineClientAtBlockImpl<ChainConfig>,
@@ -389,6 +397,25 @@ impl<'a> Signing<'a> {
 			.and_then(|mut t| t.sign(self.signer))
 			.map_err(|e| e.to_string())
 	}
+
+	/// Sign `calls` (by nonce) again, anchored at a newer block (a dropped transaction's hash is
+	/// banned for a while, so the same bytes would be refused), and hand them to `rpc`'s node.
+	/// Returns how many it accepted.
+	async fn resend<'c, C: Payload + 'c>(
+		&mut self,
+		rpc: &RpcClient,
+		calls: impl IntoIterator<Item = (&'c u64, &'c C)>,
+	) -> Result<u64, String> {
+		self.anchored = Instant::now() - Duration::from_secs(60);
+		let mut accepted = 0;
+		for (nonce, call) in calls {
+			let tx = self.sign(call, *nonce).await?;
+			if hand_over(rpc, &hex_of(&tx), Duration::from_secs(10)).await.is_ok() {
+				accepted += 1;
+			}
+		}
+		Ok(accepted)
+	}
 }
 
 /// Progress of the finalized count, to notice a stall.
@@ -403,8 +430,7 @@ impl Stall {
 	/// A pool may drop transactions it accepted (the SDK's fork-aware pool does, under a burst
 	/// from one sender: docs/performance.md). When nothing has been finalized for 10 s while
 	/// records are pending, ask the node for the account's next nonce, counting its pool, and sign
-	/// every call we sent from that nonce on again, anchored at a newer block (a dropped
-	/// transaction's hash is banned for a while, so the same bytes would be refused).
+	/// every call we sent from that nonce on again ([`Signing::resend`]).
 	async fn check<C: Payload>(
 		&mut self,
 		signing: &mut Signing<'_>,
@@ -429,13 +455,8 @@ impl Stall {
 		eprintln!(
 			"  the pool lost {missing} transactions (nonce {next} onward): signing them again"
 		);
-		signing.anchored = Instant::now() - Duration::from_secs(60);
-		for (nonce, call) in sent_calls.range(next..) {
-			let tx = signing.sign(call, *nonce).await?;
-			if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_secs(10), tx.submit()).await {
-				self.resent += 1;
-			}
-		}
+		let client = signing.client;
+		self.resent += signing.resend(client.rpc(), sent_calls.range(next..)).await?;
 		Ok(())
 	}
 }
@@ -449,8 +470,9 @@ impl Stall {
 struct RelayWatch {
 	/// Per relay: since when it has been behind, if it is.
 	behind_since: Vec<Option<Instant>>,
-	/// The next nonce at the previous check, and when that was.
+	/// The next nonce at the previous check.
 	sent_before: u64,
+	/// When that check was.
 	checked: Instant,
 	/// Transactions signed again and accepted by a relay.
 	resent: u64,
@@ -500,17 +522,7 @@ impl RelayWatch {
 				relay.endpoint(),
 				lost.len()
 			);
-			signing.anchored = Instant::now() - Duration::from_secs(60);
-			for (nonce, call) in lost {
-				let tx = signing.sign(call, *nonce).await?;
-				let hex = format!("0x{}", hex::encode(tx.encoded()));
-				let request = relay
-					.rpc()
-					.request::<serde_json::Value>("author_submitExtrinsic", rpc_params![hex]);
-				if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_secs(10), request).await {
-					self.resent += 1;
-				}
-			}
+			self.resent += signing.resend(relay.rpc(), lost).await?;
 		}
 		Ok(())
 	}

@@ -1,7 +1,7 @@
 //! The pallet's storage invariants, checked by `try_state` and after every unit test.
 
 use crate::sp_runtime::TryRuntimeError;
-use crate::types::{seq_of, time_of};
+use crate::types::{group_is_well_formed, seq_of, time_of};
 use crate::{
 	AccessorIndex, Config, Entries, EntriesByCitizen, NextEntryId, NextSourceId, Pallet, SeqIndex,
 	Sources, TimeIndex,
@@ -36,9 +36,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut by_time = BTreeMap::new();
 		for (second, last, group) in TimeIndex::<T>::iter() {
-			ensure(group.windows(2).all(|w| w[0].1 < w[1].1), "time group not in id order")?;
-			let key_ok = group.last().is_some_and(|(_, id)| id.to_be_bytes() == last);
-			ensure(key_ok, "time group key does not name its last id")?;
+			ensure(group_is_well_formed(&group, last), "time group unsorted or under another key")?;
 			for (ms, id) in group {
 				let ts = time_of(u64::from_be_bytes(second), ms);
 				ensure(ms < 1_000 && by_time.insert(id, ts).is_none(), "bad time index item")?;
@@ -46,9 +44,10 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut by_accessor = BTreeMap::new();
 		for (accessor, last, group) in AccessorIndex::<T>::iter() {
-			ensure(group.windows(2).all(|w| w[0] < w[1]), "official group not in id order")?;
-			let key_ok = group.last().is_some_and(|id| id.to_be_bytes() == last);
-			ensure(key_ok, "official group key does not name its last id")?;
+			ensure(
+				group_is_well_formed(&group, last),
+				"official group unsorted or under another key",
+			)?;
 			for id in group {
 				ensure(by_accessor.insert(id, accessor).is_none(), "entry in two official groups")?;
 			}
@@ -80,12 +79,10 @@ impl<T: Config> Pallet<T> {
 			s.1 = s.1.max(r.seq);
 		}
 
-		let points_back = |id: u64, check: &dyn Fn(&crate::StoredRecord) -> bool| {
-			Pallet::<T>::entry(id).is_some_and(|e| check(&e.record))
-		};
 		for (citizen, id) in EntriesByCitizen::<T>::iter_keys() {
+			let entry = Pallet::<T>::entry(u64::from_be_bytes(id));
 			ensure(
-				points_back(u64::from_be_bytes(id), &|r| r.citizen_ref == citizen),
+				entry.is_some_and(|e| e.record.citizen_ref == citizen),
 				"dangling citizen index key",
 			)?;
 		}

@@ -591,22 +591,26 @@ pub mod pallet {
 				SeqIndex::<T>::insert(source, chunk_no.to_be_bytes(), chunk);
 			}
 			for (second, group) in seconds {
-				// Ids grow in the loop above: the last pushed is the group's highest.
-				let last = group.last().map_or(id, |(_, last)| *last);
-				// A group holds records of one call: at most `MaxBatchSize`, nothing is cut.
-				let group = BoundedVec::<_, T::MaxBatchSize>::truncate_from(group);
-				TimeIndex::<T>::insert(second.to_be_bytes(), last.to_be_bytes(), group);
+				let (last, group) = Self::stored_group(group);
+				TimeIndex::<T>::insert(second.to_be_bytes(), last, group);
 			}
 			for (accessor, group) in accessors {
-				// As for the time groups: the last pushed is the highest, at most `MaxBatchSize`.
-				let last = group.last().copied().unwrap_or(id);
-				let group = BoundedVec::<_, T::MaxBatchSize>::truncate_from(group);
-				AccessorIndex::<T>::insert(accessor, last.to_be_bytes(), group);
+				let (last, group) = Self::stored_group(group);
+				AccessorIndex::<T>::insert(accessor, last, group);
 			}
 			Sources::<T>::insert(source, info);
 			NextEntryId::<T>::put(id);
 			Self::deposit_event(Event::EntriesStored { source, first_entry_id: first, count });
 			Ok(touched)
+		}
+
+		/// One call's group of a group index as stored: its key part (the last id, big-endian)
+		/// and the items. Ids grow as a call stores, so the last pushed is the highest; a group
+		/// holds records of one call, at most `MaxBatchSize`, so nothing is cut; it is never empty
+		/// (created by a push).
+		fn stored_group<I: GroupItem>(group: Vec<I>) -> ([u8; 8], BoundedVec<I, T::MaxBatchSize>) {
+			let last = group.last().map_or(0, GroupItem::entry_id);
+			(last.to_be_bytes(), BoundedVec::truncate_from(group))
 		}
 
 		/// The weight `submit_batch` of `touched.records` records actually used: its benchmarked

@@ -54,6 +54,31 @@ pub fn time_of(second: u64, ms: u16) -> u64 {
 	second * 1_000 + u64::from(ms)
 }
 
+/// An item of a group index ([`crate::TimeIndex`], [`crate::AccessorIndex`]): names an entry.
+pub trait GroupItem {
+	/// The entry this item names.
+	fn entry_id(&self) -> EntryId;
+}
+
+impl GroupItem for EntryId {
+	fn entry_id(&self) -> EntryId {
+		*self
+	}
+}
+
+impl GroupItem for (u16, EntryId) {
+	fn entry_id(&self) -> EntryId {
+		self.1
+	}
+}
+
+/// Whether `group` is stored as a group index keeps it: non-empty, in id order, under the key
+/// `last` naming its last id.
+pub fn group_is_well_formed<I: GroupItem>(group: &[I], last: [u8; 8]) -> bool {
+	group.windows(2).all(|w| w[0].entry_id() < w[1].entry_id())
+		&& group.last().is_some_and(|i| i.entry_id().to_be_bytes() == last)
+}
+
 /// A system whose access logs are kept, as registered by governance.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
