@@ -12,6 +12,7 @@ command -v make >/dev/null || missing+=(make)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
+command -v node >/dev/null || missing+=(nodejs)
 if ((${#missing[@]})); then
 	log "installing ${missing[*]}"
 	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

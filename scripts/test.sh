@@ -4,12 +4,18 @@
 #      processes over real RPC (client/tests), including the fault tests on three- and
 #      four-validator networks (client/tests/network.rs), and the ingest gateway's end-to-end
 #      tests (gateway/tests/gateway.rs: HTTP, syslog TCP/TLS, pull, kill -9, node loss, back-pressure);
-#   2. the pallet's unit tests with its benchmark test suite (runtime-benchmarks feature).
+#   2. the pallet's unit tests with its benchmark test suite (runtime-benchmarks feature);
+#   3. the evidence verifier built for the browser (wasm32-unknown-unknown) and run by node;
+#   4. the lint gate: rustfmt, clippy with warnings denied, rustdoc with broken links denied
+#      (fmt runs first, before anything is built).
 # Ends with one summary line: "tests: N passed, M failed".
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-"$REPO_ROOT/scripts/build.sh"
 cd "$REPO_ROOT"
+"$REPO_ROOT/scripts/setup.sh"
+log "lint: cargo fmt --check"
+cargo fmt --all --check
+"$REPO_ROOT/scripts/build.sh"
 export ACCESSLOG_NODE="$NODE_BIN"
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
@@ -22,6 +28,17 @@ SKIP_WASM_BUILD=1 cargo test --locked -p pallet-access-log -p pallet-validator-s
 	--features runtime-benchmarks 2>&1 \
 	| tee -a "$results"
 
-# Sum the runners' "test result:" lines (every run above passed, or `set -e` stopped us).
-awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' \
-	"$results"
+log "evidence verifier as WebAssembly (wasm32-unknown-unknown), run by node as a browser would"
+cargo build --profile web --locked -p accesslog-evidence --lib --target wasm32-unknown-unknown
+EVIDENCE_WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/web/accesslog_evidence.wasm" \
+	node --test "$REPO_ROOT/evidence/tests/wasm.test.mjs" 2>&1 | tee -a "$results"
+
+log "lint: clippy (warnings denied) and rustdoc (broken intra-doc links denied)"
+SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
+SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links -D rustdoc::private_intra_doc_links" \
+	cargo doc --locked --workspace --no-deps
+
+# Sum the runners' "test result:" lines and node's "# pass" / "# fail" (every run above passed,
+# or `set -e` stopped us).
+awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }
+	END { printf "tests: %d passed, %d failed\n", p, f }' "$results"

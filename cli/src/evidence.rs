@@ -1,7 +1,10 @@
 //! `accesslog evidence`, `accesslog verify` and `accesslog validators`.
 
 use crate::{connect, exit::Failure};
-use accesslog_client::evidence::{self, Bundle, ValidatorSet};
+use accesslog_client::{
+	evidence::{self, Bundle, ValidatorSet},
+	format::hex,
+};
 use std::path::{Path, PathBuf};
 
 /// Options of `accesslog evidence`.
@@ -79,7 +82,7 @@ pub async fn evidence(urls: &[String], args: EvidenceArgs) -> Result<(), Failure
 /// Run `verify`: exit 0 only if everything checks out, otherwise the code of the failed part.
 pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
 	let bundle: Bundle = read_json(&args.bundle, "evidence bundle").map_err(|m| {
-		let e = evidence::VerifyError::Malformed(m);
+		let e = evidence::VerifyError::from(evidence::MalformedError::Unreadable(m));
 		Failure::new(e.exit_code(), e.to_string())
 	})?;
 	let validators = match (&args.validators, &args.chain_spec) {
@@ -89,28 +92,21 @@ pub fn verify(args: VerifyArgs) -> Result<(), Failure> {
 		(None, None) => unreachable!("clap requires one of them"),
 	}
 	.map_err(|m| {
-		let e = evidence::VerifyError::ValidatorSet(m);
+		let e = evidence::VerifyError::from(evidence::ValidatorSetError::Unreadable(m));
 		Failure::new(e.exit_code(), e.to_string())
 	})?;
 	match evidence::verify(&bundle, &validators) {
 		Ok(v) => {
 			if args.json {
-				let out = serde_json::json!({
-					"verified": true,
-					"block_number": v.block_number,
-					"block_hash": format!("{:?}", v.block_hash),
-					"set_id": v.set_id,
-					"signers": v.signers,
-					"entries": v.entries,
-				});
+				let out = v.to_json();
 				println!("{}", serde_json::to_string_pretty(&out).expect("serializes; qed"));
 			} else {
 				println!(
-					"VERIFIED: {} entries recorded on chain, proven at block #{} {:?}, finalized by \
+					"VERIFIED: {} entries recorded on chain, proven at block #{} {}, finalized by \
 					 {} validators of set {}",
 					v.entries.len(),
 					v.block_number,
-					v.block_hash,
+					hex(&v.block_hash),
 					v.signers,
 					v.set_id
 				);

@@ -15,7 +15,8 @@ mod query;
 mod status;
 mod submit;
 
-use accesslog_client::{synthetic, Client};
+use accesslog_client::Client;
+use accesslog_testing::synthetic;
 use clap::{Parser, Subcommand};
 use exit::Failure;
 use std::path::PathBuf;

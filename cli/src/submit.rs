@@ -8,6 +8,7 @@ use crate::{
 };
 use accesslog_client::{
 	bulk::{BulkSubmitter, LineError, Options},
+	format::now_ms,
 	record::MAX_LINE_LEN,
 	Submitter, Wait,
 };
@@ -26,8 +27,8 @@ pub struct SubmitArgs {
 	key: KeyArgs,
 	#[command(flatten)]
 	pseudonym: PseudonymArgs,
-	/// Records per transaction (1-500).
-	#[arg(long, default_value_t = 500)]
+	/// Records per transaction (1 to the chain's batch limit, 500).
+	#[arg(long, default_value_t = accesslog_client::format::limits::MAX_BATCH_SIZE)]
 	batch: usize,
 	/// Transactions in flight at once.
 	#[arg(long, default_value_t = 4)]
@@ -86,10 +87,6 @@ fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<Result<String,
 		buf.pop();
 	}
 	Ok(Some(String::from_utf8(buf).map_err(|_| "line: not valid UTF-8".to_string())))
-}
-
-fn now_ms() -> u64 {
-	chrono::Utc::now().timestamp_millis() as u64
 }
 
 /// Run `submit`.

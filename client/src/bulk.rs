@@ -9,20 +9,21 @@
 
 use crate::{
 	pseudonym::PseudonymKey,
-	query::Query,
 	record::{parse_line, PlatformRecord},
 	rpc_types::hex,
 	runtime,
-	submit::watch,
+	status::watch,
 	Client, Error, Receipt, RecordInput, Result, Submitter, Wait,
 };
+use accesslog_format::limits::MAX_BATCH_SIZE;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use tokio::sync::{Mutex, Semaphore};
 
 /// How a bulk submission runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
-	/// Records per `submit_batch` transaction (at most the chain's `MaxBatchSize`, 500).
+	/// Records per `submit_batch` transaction (at most the chain's `MaxBatchSize`,
+	/// [`MAX_BATCH_SIZE`]).
 	pub batch: usize,
 	/// Transactions in flight at once (a slot frees when its block is imported).
 	pub inflight: usize,
@@ -35,7 +36,7 @@ pub struct Options {
 impl Default for Options {
 	fn default() -> Self {
 		Options {
-			batch: 500,
+			batch: MAX_BATCH_SIZE,
 			inflight: 4,
 			wait: Wait::Finalized,
 			timeout: Duration::from_secs(120),
@@ -92,30 +93,12 @@ impl BulkSubmitter {
 		key: PseudonymKey,
 		options: Options,
 	) -> Result<Self> {
-		if options.batch == 0 || options.batch > 500 || options.inflight == 0 {
-			return Err(Error::Invalid("batch must be 1..=500 and inflight at least 1".into()));
+		if options.batch == 0 || options.batch > MAX_BATCH_SIZE || options.inflight == 0 {
+			return Err(Error::Invalid(format!(
+				"batch must be 1..={MAX_BATCH_SIZE} and inflight at least 1"
+			)));
 		}
-		let account = submitter.account_id().to_string();
-		let rpc = client.query();
-		let me = rpc.submitters().await?.into_iter().find(|s| s.account == account);
-		let me = match me {
-			Some(s) if s.active => s,
-			Some(_) => {
-				return Err(Error::Refused(format!(
-					"{account} was revoked as a submitter; ask the council to authorize a key"
-				)))
-			},
-			None => {
-				return Err(Error::Refused(format!(
-					"{account} is not an authorized submitter; ask the council to authorize it \
-				 (`accesslog admin authorize {account} --source <id>`)"
-				)))
-			},
-		};
-		let source =
-			rpc.sources().await?.into_iter().find(|s| s.id == me.source).ok_or_else(|| {
-				Error::Invalid(format!("the submitter's source {} does not exist", me.source))
-			})?;
+		let source = client.authorized_source(&submitter.account_id().to_string()).await?;
 		if !source.active {
 			return Err(Error::Refused(format!(
 				"source {} ({}) is deactivated; the council must reactivate it first",
@@ -232,16 +215,14 @@ impl BulkSubmitter {
 		by_seq: BTreeMap<u64, Pending>,
 		errors: &mut Vec<LineError>,
 	) -> Result<Vec<Pending>> {
-		let (Some(&from), Some(&to)) = (by_seq.keys().next(), by_seq.keys().next_back()) else {
+		if by_seq.is_empty() {
 			return Ok(Vec::new());
-		};
-		let query = Query::Sequence { source: self.source_id, from, to };
+		}
 		let stored: BTreeMap<u64, (u64, String)> = self
 			.client
-			.query()
-			.all(&query)
+			.entries_by_seq(self.source_id, by_seq.keys().copied(), None)
 			.await?
-			.into_iter()
+			.into_values()
 			.map(|e| (e.seq, (e.id, e.record_hash)))
 			.collect();
 		let mut out = Vec::new();
@@ -281,13 +262,16 @@ impl BulkSubmitter {
 			let progress = if entries.len() == 1 {
 				let entry = entries.into_iter().next().expect("one entry; qed");
 				self.client
-					.submit_and_watch(&self.submitter, &runtime::tx().access_log().submit(entry))
+					.submit_and_watch(
+						&self.submitter,
+						&runtime::tx().access_log().submit(crate::chain_record(entry)),
+					)
 					.await
 			} else {
 				self.client
 					.submit_and_watch(
 						&self.submitter,
-						&runtime::tx().access_log().submit_batch(entries),
+						&runtime::tx().access_log().submit_batch(crate::chain_records(entries)),
 					)
 					.await
 			};

@@ -11,8 +11,9 @@
 //! - [`governance`] builds council proposals, votes and closes;
 //! - [`bulk`] submits whole log files idempotently (what the chain holds is skipped);
 //! - [`evidence`] builds evidence bundles and verifies them offline;
-//! - [`keys`] generates and loads sr25519 keys, [`pseudonym`] computes citizen and official
-//!   references, [`record`] validates platform records, [`synthetic`] generates test logs.
+//! - [`keys`] generates and loads sr25519 keys;
+//! - [`format`] (the `accesslog-format` crate, with its [`pseudonym`] and [`record`] modules)
+//!   owns the record layout, the limits and the pseudonymisation every part shares.
 //!
 //! The chain's types come from the metadata checked in at `metadata/accesslog.scale`
 //! (`scripts/update-metadata.sh` refreshes it; a test fails when it drifts from the runtime).
@@ -21,22 +22,28 @@
 #![doc = include_str!("../examples/submit.rs")]
 //! ```
 
+pub mod backoff;
 pub mod bulk;
 mod connect;
 mod error;
 pub mod evidence;
 pub mod governance;
+pub mod http;
 pub mod keys;
-pub mod pseudonym;
 pub mod query;
-pub mod record;
+mod reconcile;
+pub mod sign;
+pub mod status;
 mod submit;
-pub mod synthetic;
 
 pub use access_log_rpc_types as rpc_types;
+pub use accesslog_format::{self as format, pseudonym, record, syslog, RecordInput};
 pub use connect::Client;
 pub use error::Error;
-pub use submit::{watch, Landed, Progress, Receipt, RecordInput, Submitter, Wait};
+pub use status::watch;
+pub use submit::{
+	chain_record, chain_records, ChainRecord, Landed, Progress, Receipt, Submitter, Wait,
+};
 pub use subxt_signer::sr25519::Keypair;
 
 /// Types and calls generated from the chain's metadata.

@@ -1,17 +1,60 @@
 //! Signing and submitting transactions, and waiting for them.
 
-use crate::{runtime, ChainConfig, Client, Error, Keypair, Result};
+use crate::{
+	runtime, sign::sign_offline, ChainConfig, Client, Error, Keypair, RecordInput, Result,
+};
 use subxt::{
 	client::OnlineClientAtBlockImpl,
-	config::DefaultExtrinsicParamsBuilder,
 	extrinsics::ExtrinsicEvents,
-	transactions::{Payload, TransactionInBlock, TransactionProgress, TransactionStatus},
+	transactions::{Payload, TransactionInBlock, TransactionProgress},
 	utils::{AccountId32, H256},
 };
 use tokio::sync::Mutex;
 
-/// One access record as submitted: see the pallet's `LogRecord` for the fields.
-pub type RecordInput = runtime::runtime_types::pallet_access_log::types::LogRecord<Vec<u8>>;
+/// A record as the generated calls take it (the metadata's `LogRecord<Vec<u8>>`).
+pub type ChainRecord = runtime::runtime_types::pallet_access_log::types::LogRecord<Vec<u8>>;
+
+/// The record of the format crate as the generated calls take it. Both types list the pallet's
+/// fields (the format crate's tests check its layout against the pallet, the client's tests the
+/// metadata against the runtime); the move is field by field, so a field added to either one
+/// without the other does not compile.
+pub fn chain_record(r: RecordInput) -> ChainRecord {
+	let accesslog_format::LogRecord {
+		source,
+		seq,
+		occurred_at,
+		agency,
+		system,
+		accessor_ref,
+		citizen_ref,
+		key_id,
+		action,
+		purpose,
+		status,
+		records,
+		record_hash,
+	} = r;
+	ChainRecord {
+		source,
+		seq,
+		occurred_at,
+		agency,
+		system,
+		accessor_ref,
+		citizen_ref,
+		key_id,
+		action,
+		purpose,
+		status,
+		records,
+		record_hash,
+	}
+}
+
+/// [`chain_record`] of every record.
+pub fn chain_records(records: Vec<RecordInput>) -> Vec<ChainRecord> {
+	records.into_iter().map(chain_record).collect()
+}
 
 /// How long a submission waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,10 +122,11 @@ impl Client {
 		}
 		let events = if records.len() == 1 {
 			let record = records.into_iter().next().expect("one record; qed");
-			self.sign_and_wait(submitter, &runtime::tx().access_log().submit(record), wait).await?
+			let call = runtime::tx().access_log().submit(chain_record(record));
+			self.sign_and_wait(submitter, &call, wait).await?
 		} else {
-			self.sign_and_wait(submitter, &runtime::tx().access_log().submit_batch(records), wait)
-				.await?
+			let call = runtime::tx().access_log().submit_batch(chain_records(records));
+			self.sign_and_wait(submitter, &call, wait).await?
 		};
 		Receipt::from_landed(events)
 	}
@@ -99,19 +143,10 @@ impl Client {
 			Some(n) => n,
 			None => self.next_nonce(&submitter.account_id()).await?,
 		};
-		// Mortality is anchored at the last finalized block, which every node has (64 blocks).
-		// Signed offline: subxt's `create_signed` would ask the node for the nonce we already
-		// know, one more round trip per transaction.
+		// Mortality is anchored at the current block.
 		let at = self.api().at_current_block().await.map_err(Error::chain)?;
-		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
-			.nonce(n)
-			.mortal_from_unchecked(64, at.block_number(), at.block_ref().hash())
-			.build();
 		let submitted = async {
-			at.transactions()
-				.create_signable_offline(call, params)
-				.and_then(|mut t| t.sign(submitter.keypair()))
-				.map_err(|e| Error::Refused(e.to_string()))?
+			sign_offline(&at, submitter.keypair(), call, n)?
 				.submit_and_watch()
 				.await
 				.map_err(refusal)
@@ -131,7 +166,7 @@ impl Client {
 		wait: Wait,
 	) -> Result<Landed> {
 		let progress = self.submit_and_watch(submitter, call).await?;
-		watch(progress, submitter, wait, || ()).await
+		crate::status::watch(progress, submitter, wait, || ()).await
 	}
 }
 
@@ -157,47 +192,6 @@ fn refusal(e: subxt::error::ExtrinsicError) -> Error {
 
 /// The progress stream of a submitted transaction.
 pub type Progress = TransactionProgress<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>;
-
-/// Follow a submitted transaction until it is in a block or finalized (`wait`); `in_block` runs
-/// once when a block first holds it (so a caller can release a slot while finality is awaited).
-pub async fn watch(
-	mut progress: Progress,
-	submitter: &Submitter,
-	wait: Wait,
-	in_block: impl FnOnce(),
-) -> Result<Landed> {
-	let mut in_block = Some(in_block);
-	while let Some(status) = progress.next().await {
-		match status.map_err(Error::chain)? {
-			TransactionStatus::InBestBlock(in_block_tx) => {
-				if let Some(f) = in_block.take() {
-					f();
-				}
-				if wait == Wait::InBlock {
-					return Landed::from(in_block_tx).await;
-				}
-			},
-			TransactionStatus::InFinalizedBlock(in_block_tx) => {
-				if let Some(f) = in_block.take() {
-					f();
-				}
-				return Landed::from(in_block_tx).await;
-			},
-			// Invalid before inclusion: the pool's validation refused it (e.g. the permission
-			// check: "Invalid signing address").
-			TransactionStatus::Invalid { message } => {
-				*submitter.next_nonce.lock().await = None;
-				return Err(Error::Refused(message));
-			},
-			TransactionStatus::Error { message } | TransactionStatus::Dropped { message } => {
-				*submitter.next_nonce.lock().await = None;
-				return Err(Error::NotIncluded(message));
-			},
-			_ => continue,
-		}
-	}
-	Err(Error::NotIncluded("the node closed the transaction's status stream".into()))
-}
 
 impl Receipt {
 	/// The receipt of a landed log submission: its entry ids and sequence gaps, from its events.

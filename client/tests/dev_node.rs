@@ -2,15 +2,13 @@
 //!
 //! In `--dev`, Alice is the only validator, the whole council, and submitter of source 0.
 
-mod common;
-
 use accesslog_client::{
 	governance::{self, Proposed},
 	query::Query,
 	rpc_types::codes,
 	Client, Error, Submitter, Wait,
 };
-use common::{now_ms, record, DevNode};
+use accesslog_testing::{now_ms, record, DevNode};
 use subxt_signer::sr25519::dev;
 
 fn expect_rpc_code(result: Result<impl std::fmt::Debug, Error>, code: i32) {

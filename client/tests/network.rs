@@ -7,13 +7,11 @@
 //!
 //! The networks run one at a time (they share two CPU cores with nothing else).
 
-mod common;
-#[path = "common/net.rs"]
-mod net;
-
 use accesslog_client::{governance, query::Query, Client, Submitter, Wait};
-use common::{now_ms, record};
-use net::Network;
+use accesslog_testing::{
+	net::{self, Network},
+	now_ms, record,
+};
 use std::{
 	collections::BTreeSet,
 	time::{Duration, Instant},

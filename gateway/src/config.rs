@@ -36,6 +36,7 @@
 //! sources = ["kcg-household-api"]
 //! ```
 
+use accesslog_client::format::limits::MAX_BATCH_SIZE;
 use serde::Deserialize;
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -129,7 +130,7 @@ pub struct SubmitConfig {
 impl Default for SubmitConfig {
 	fn default() -> Self {
 		SubmitConfig {
-			batch_size: 500,
+			batch_size: MAX_BATCH_SIZE,
 			batch_delay_ms: 250,
 			inflight: 12,
 			max_backoff_ms: 30_000,
@@ -320,8 +321,11 @@ impl Config {
 			return Err("queue.capacity: must be at least 1".into());
 		}
 		let s = &self.submit;
-		if s.batch_size == 0 || s.batch_size > 500 {
-			return Err(format!("submit.batch_size: {} is not in 1..=500", s.batch_size));
+		if s.batch_size == 0 || s.batch_size > MAX_BATCH_SIZE {
+			return Err(format!(
+				"submit.batch_size: {} is not in 1..={MAX_BATCH_SIZE}",
+				s.batch_size
+			));
 		}
 		if s.inflight == 0 {
 			return Err("submit.inflight: must be at least 1".into());

@@ -1,21 +1,19 @@
 //! From what a producer sent to a validated, pseudonymised chain entry.
 //!
 //! Every input (HTTP JSON, syslog, pull) ends here: the record is brought to the platform's
-//! canonical JSON shape (renaming fields and filling defaults per the source's mapping; syslog
-//! structured data becomes JSON fields), validated by the client library's
-//! [`parse_line`](accesslog_client::record::parse_line), and pseudonymised with the client
-//! library's keyed hash. The record hash on chain is taken over the bytes exactly as received.
+//! fields (renaming fields and filling defaults per the source's mapping; syslog structured data
+//! becomes fields), validated by the format crate's
+//! [`parse_fields`](accesslog_client::record::parse_fields), and pseudonymised with its keyed
+//! hash. The record hash on chain is taken over the bytes exactly as received.
 //! National IDs and official IDs never leave this module in clear.
 
 use crate::config::{Config, SourceConfig};
 use accesslog_client::{
 	pseudonym::PseudonymKey,
-	record::{blake2_256, parse_line, RecordError},
-	RecordInput,
+	record::{blake2_256, check_line, object_entries, parse_fields, parse_line, RecordError},
+	syslog, RecordInput,
 };
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
-use std::fmt;
 
 /// A record ready for the queue: its source (index into the configuration's sources), sequence
 /// number and chain entry (source id 0: set when submitted, once the chain has been asked).
@@ -54,21 +52,21 @@ impl Normaliser {
 	/// `allowed` sources (indexes). With a single allowed source whose records do not name it,
 	/// that source is meant.
 	pub fn json(&self, raw: &str, allowed: &[usize], now_ms: u64) -> Result<Accepted, RecordError> {
+		check_line(raw)?;
 		let hash = blake2_256(raw.as_bytes());
 		// The source decides the mapping; find it from the raw record, or the only one allowed.
 		let source = if let [only] = allowed {
 			let src = &self.config.sources[*only];
 			if src.mapping.is_empty() && src.defaults.is_empty() {
-				return self.finish(parse_line(raw, now_ms)?, allowed, hash);
+				return self.finish(parse_line(raw, now_ms)?, allowed);
 			}
 			*only
 		} else {
 			let record = parse_line(raw, now_ms)?;
-			return self.finish(record, allowed, hash);
+			return self.finish(record, allowed);
 		};
-		let fields = object_entries(raw)?;
-		let canonical = self.canonical(source, fields)?;
-		self.finish(parse_line(&canonical, now_ms)?, allowed, hash)
+		let fields = self.canonical(source, object_entries(raw)?)?;
+		self.finish(parse_fields(fields, hash, now_ms)?, allowed)
 	}
 
 	/// A syslog message (RFC 5424 without framing) from a sender allowed to write for
@@ -79,7 +77,8 @@ impl Normaliser {
 		allowed: &[usize],
 		now_ms: u64,
 	) -> Result<Accepted, RecordError> {
-		let msg = parse_syslog(raw)?;
+		check_line(raw)?;
+		let msg = syslog::parse(raw)?;
 		let app = msg.app_name.ok_or_else(|| err("source", "the message has no APP-NAME (-)"))?;
 		let source =
 			self.config.sources.iter().position(|s| s.app_name() == app).ok_or_else(|| {
@@ -123,17 +122,16 @@ impl Normaliser {
 				return Err(err("line", format!("parameter {k:?} appears twice")));
 			}
 		}
-		let canonical = self.canonical(source, fields)?;
-		let record = parse_line(&canonical, now_ms)?;
-		self.finish(record, allowed, blake2_256(raw.as_bytes()))
+		let fields = self.canonical(source, fields)?;
+		self.finish(parse_fields(fields, blake2_256(raw.as_bytes()), now_ms)?, allowed)
 	}
 
-	/// Apply the source's mapping and defaults and write the canonical JSON object.
+	/// Apply the source's mapping and defaults: the record's fields under the platform's names.
 	fn canonical(
 		&self,
 		source: usize,
 		fields: Vec<(String, Value)>,
-	) -> Result<String, RecordError> {
+	) -> Result<Vec<(String, Value)>, RecordError> {
 		let src = &self.config.sources[source];
 		let mut out = Map::new();
 		for (name, value) in fields {
@@ -149,14 +147,13 @@ impl Normaliser {
 			out.entry(k.clone()).or_insert_with(|| v.clone());
 		}
 		out.entry("source".to_string()).or_insert_with(|| Value::String(src.name.clone()));
-		Ok(Value::Object(out).to_string())
+		Ok(out.into_iter().collect())
 	}
 
 	fn finish(
 		&self,
 		record: accesslog_client::record::PlatformRecord,
 		allowed: &[usize],
-		hash: [u8; 32],
 	) -> Result<Accepted, RecordError> {
 		let source = self.config.source_index(&record.source).ok_or_else(|| {
 			err("source", format!("{:?} is not a source this gateway submits for", record.source))
@@ -167,156 +164,15 @@ impl Normaliser {
 				format!("this client may not submit for source {:?}", record.source),
 			));
 		}
-		let mut entry = record.to_entry(0, &self.key);
-		entry.record_hash = hash;
+		let entry = record.to_entry(0, &self.key);
 		Ok(Accepted { source, seq: record.seq, entry })
 	}
-}
-
-/// The members of a JSON object in order; a repeated key is an error (a second `citizen_id`
-/// must not silently replace the first).
-pub fn object_entries(raw: &str) -> Result<Vec<(String, Value)>, RecordError> {
-	struct Entries;
-	impl<'de> Visitor<'de> for Entries {
-		type Value = Vec<(String, Value)>;
-		fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-			f.write_str("a JSON object")
-		}
-		fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-			let mut out: Vec<(String, Value)> = Vec::new();
-			while let Some((k, v)) = map.next_entry::<String, Value>()? {
-				if out.iter().any(|(seen, _)| *seen == k) {
-					return Err(serde::de::Error::custom(format!("duplicate field `{k}`")));
-				}
-				out.push((k, v));
-			}
-			Ok(out)
-		}
-	}
-	if raw.trim().is_empty() {
-		return Err(err("line", "empty"));
-	}
-	let mut de = serde_json::Deserializer::from_str(raw);
-	let entries = de.deserialize_map(Entries).map_err(|e| {
-		if e.is_syntax() || e.is_eof() {
-			err("line", format!("not valid JSON: {e}"))
-		} else {
-			err("line", e.to_string())
-		}
-	})?;
-	de.end().map_err(|e| err("line", format!("not valid JSON: {e}")))?;
-	Ok(entries)
-}
-
-/// The parts of an RFC 5424 message the gateway uses.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyslogMessage {
-	/// TIMESTAMP, unless `-`.
-	pub timestamp: Option<String>,
-	/// APP-NAME, unless `-`.
-	pub app_name: Option<String>,
-	/// Every SD-PARAM of every SD-ELEMENT, in order.
-	pub params: Vec<(String, String)>,
-	/// MSG, if any.
-	pub message: Option<String>,
-}
-
-/// Parse an RFC 5424 message (`<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG]`).
-pub fn parse_syslog(raw: &str) -> Result<SyslogMessage, RecordError> {
-	let bad = |reason: String| err("line", format!("not an RFC 5424 syslog message: {reason}"));
-	let rest = raw.strip_prefix('<').ok_or_else(|| bad("does not start with <PRI>".into()))?;
-	let (pri, rest) = rest.split_once('>').ok_or_else(|| bad("unterminated <PRI>".into()))?;
-	if pri.is_empty() || pri.len() > 3 || !pri.bytes().all(|b| b.is_ascii_digit()) {
-		return Err(bad(format!("PRI {pri:?} is not a number")));
-	}
-	if pri.parse::<u32>().expect("digits; qed") > 191 {
-		return Err(bad(format!("PRI {pri} is above 191")));
-	}
-	let rest = rest.strip_prefix("1 ").ok_or_else(|| bad("VERSION is not 1".into()))?;
-	let mut header = rest.splitn(6, ' ');
-	let mut field = |name: &str| {
-		header.next().filter(|s| !s.is_empty()).ok_or_else(|| bad(format!("no {name}")))
-	};
-	let nil = |s: &str| (s != "-").then(|| s.to_string());
-	let timestamp = nil(field("TIMESTAMP")?);
-	let _hostname = field("HOSTNAME")?;
-	let app_name = nil(field("APP-NAME")?);
-	let _procid = field("PROCID")?;
-	let _msgid = field("MSGID")?;
-	let sd = header.next().ok_or_else(|| bad("no STRUCTURED-DATA".into()))?;
-	let (params, rest) = parse_structured_data(sd).map_err(bad)?;
-	let message = match rest {
-		"" => None,
-		r => Some(r.strip_prefix(' ').ok_or_else(|| bad("no space before MSG".into()))?.into()),
-	};
-	Ok(SyslogMessage { timestamp, app_name, params, message })
-}
-
-/// Structured-data parameters, `(name, value)` in order.
-type Params = Vec<(String, String)>;
-
-/// `-` or `[id k="v" …]…`; returns the parameters and what follows.
-fn parse_structured_data(sd: &str) -> Result<(Params, &str), String> {
-	if let Some(rest) = sd.strip_prefix('-') {
-		return Ok((Vec::new(), rest));
-	}
-	let mut params = Vec::new();
-	let mut rest = sd;
-	if !rest.starts_with('[') {
-		return Err("STRUCTURED-DATA is neither - nor [".into());
-	}
-	while let Some(element) = rest.strip_prefix('[') {
-		let end_id = element.find([' ', ']']).ok_or("unterminated SD-ELEMENT")?;
-		if end_id == 0 {
-			return Err("empty SD-ID".into());
-		}
-		rest = &element[end_id..];
-		loop {
-			if let Some(after) = rest.strip_prefix(']') {
-				rest = after;
-				break;
-			}
-			let p = rest.strip_prefix(' ').ok_or("expected a space or ] in SD-ELEMENT")?;
-			let eq = p.find('=').ok_or("SD-PARAM without =")?;
-			let name = &p[..eq];
-			if name.is_empty() || name.len() > 32 || name.contains([' ', ']', '"']) {
-				return Err(format!("bad PARAM-NAME {name:?}"));
-			}
-			let mut chars = p[eq + 1..].char_indices();
-			if chars.next().map(|(_, c)| c) != Some('"') {
-				return Err(format!("value of {name} is not quoted"));
-			}
-			let mut value = String::new();
-			let mut end = None;
-			let mut escaped = false;
-			for (i, c) in chars {
-				if escaped {
-					if !matches!(c, '"' | '\\' | ']') {
-						value.push('\\');
-					}
-					value.push(c);
-					escaped = false;
-				} else if c == '\\' {
-					escaped = true;
-				} else if c == '"' {
-					end = Some(i);
-					break;
-				} else {
-					value.push(c);
-				}
-			}
-			let end = end.ok_or_else(|| format!("value of {name} is not terminated"))?;
-			params.push((name.to_string(), value));
-			rest = &p[eq + 1 + end + 1..];
-		}
-	}
-	Ok((params, rest))
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use accesslog_client::synthetic::{bad_cases, parse_start, records, Expect, DEFAULT_START};
+	use accesslog_testing::synthetic::{bad_cases, parse_start, records, Expect, DEFAULT_START};
 
 	fn normaliser(extra: &str) -> Normaliser {
 		let config = Config::parse(&format!(
@@ -356,7 +212,7 @@ mod tests {
 	#[test]
 	fn every_bad_case_gets_its_outcome_as_syslog() {
 		let n = normaliser("");
-		for case in accesslog_client::synthetic::bad_syslog_cases(42, 2) {
+		for case in accesslog_testing::synthetic::bad_syslog_cases(42, 2) {
 			let got = n.syslog(&case.line, &[0], NOW);
 			assert_eq!(got.is_ok(), case.expect == Expect::Accept, "{}: {got:?}", case.reason);
 		}
@@ -402,38 +258,5 @@ mod tests {
 		assert!(e.reason.contains("not a source"), "{e}");
 		let e = n.syslog(&r2.to_syslog_line(), &[0, 1], NOW).unwrap_err();
 		assert!(e.reason.contains("APP-NAME"), "{e}");
-	}
-
-	#[test]
-	fn syslog_parser_reads_rfc5424_and_refuses_the_rest() {
-		let m = parse_syslog(
-			r#"<134>1 2026-11-20T08:00:00.000+08:00 gw app - ID [a@1 x="1" y="q\"\]\\"][b@2 z=""] GET /p"#,
-		)
-		.unwrap();
-		assert_eq!(m.app_name.as_deref(), Some("app"));
-		assert_eq!(
-			m.params,
-			vec![
-				("x".into(), "1".into()),
-				("y".into(), "q\"]\\".into()),
-				("z".into(), String::new())
-			]
-		);
-		assert_eq!(m.message.as_deref(), Some("GET /p"));
-		let nil = parse_syslog("<13>1 - - - - - -").unwrap();
-		assert_eq!((nil.timestamp, nil.app_name, nil.message), (None, None, None));
-		for (bad, why) in [
-			("GET /x 200", "<PRI>"),
-			("<999>1 - - - - - -", "above 191"),
-			("<13>2 - - - - - -", "VERSION"),
-			("<13>1 - - - - -", "STRUCTURED-DATA"),
-			("<13>1 - - - - - [a x=\"1\"", "expected a space or ]"),
-			("<13>1 - - - - - [a x=1]", "not quoted"),
-			("<13>1 - - - - - [a x=\"1]", "not terminated"),
-			("<13>1 - - - - - -msg", "no space before MSG"),
-		] {
-			let e = parse_syslog(bad).unwrap_err();
-			assert!(e.reason.contains(why), "{bad}: {e}");
-		}
 	}
 }

@@ -44,13 +44,7 @@ use std::{
 use submit::{Item, Worker, WorkerStatus};
 use tokio::sync::mpsc;
 
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or(0)
-}
+pub use accesslog_client::format::now_ms;
 
 /// A start-up failure: what and how to fix it.
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +108,8 @@ impl Shared {
 		mut accepted: Vec<(Accepted, String)>,
 		cursor: Option<(String, String)>,
 	) -> Result<Vec<(RecordError, String)>, queue::QueueError> {
-		let chunk = self.queue.capacity().clamp(1, 500);
+		let chunk =
+			self.queue.capacity().clamp(1, accesslog_client::format::limits::MAX_BATCH_SIZE);
 		let mut conflicts = Vec::new();
 		// Counted once per call, when it is first held (about to wait for room, or it lost the
 		// room it waited for to another input).

@@ -13,12 +13,12 @@
 //! fetched twice dedupes on `(source, sequence)`.
 
 use crate::{config::PullConfig, ingest::Accepted, now_ms, Shared};
-use accesslog_client::record::RecordError;
+use accesslog_client::{backoff::Backoff, http::request as http_request, record::RecordError};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::{
 	body::Incoming, header, server::conn::http1, service::service_fn, Request, Response,
-	StatusCode, Uri,
+	StatusCode,
 };
 use hyper_util::rt::TokioIo;
 use serde::Deserialize;
@@ -30,7 +30,7 @@ use std::{
 	sync::Arc,
 	time::Duration,
 };
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 /// One page of the export API.
 #[derive(Debug, Deserialize, serde::Serialize)]
@@ -53,40 +53,6 @@ fn encode(s: &str) -> String {
 		.collect()
 }
 
-/// One HTTP/1.1 request (http only, a new connection each time): the status, the headers and
-/// at most 64 MiB of body. Used by the pull input, the tests and the load tool.
-pub async fn http_request(
-	method: hyper::Method,
-	url: &str,
-	headers: &[(&str, &str)],
-	body: Bytes,
-) -> Result<(StatusCode, hyper::HeaderMap, Bytes), String> {
-	let uri: Uri = url.parse().map_err(|e| format!("{url}: {e}"))?;
-	let host = uri.host().ok_or_else(|| format!("{url}: no host"))?;
-	let port = uri.port_u16().unwrap_or(80);
-	let stream = TcpStream::connect((host, port)).await.map_err(|e| format!("{url}: {e}"))?;
-	let _ = stream.set_nodelay(true);
-	let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-		.await
-		.map_err(|e| format!("{url}: {e}"))?;
-	tokio::spawn(conn);
-	let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-	let mut req =
-		Request::builder().method(method).uri(path).header(header::HOST, format!("{host}:{port}"));
-	for (k, v) in headers {
-		req = req.header(*k, *v);
-	}
-	let req = req.body(Full::new(body)).map_err(|e| e.to_string())?;
-	let resp = sender.send_request(req).await.map_err(|e| format!("{url}: {e}"))?;
-	let (parts, body) = resp.into_parts();
-	let body = Limited::new(body, 64 << 20)
-		.collect()
-		.await
-		.map_err(|e| format!("{url}: reading the body: {e}"))?
-		.to_bytes();
-	Ok((parts.status, parts.headers, body))
-}
-
 /// Poll one feed forever.
 pub async fn run(shared: Arc<Shared>, feed: PullConfig) {
 	let input = format!("pull:{}", feed.name);
@@ -99,7 +65,7 @@ pub async fn run(shared: Arc<Shared>, feed: PullConfig) {
 			return;
 		},
 	};
-	let mut backoff = Duration::from_millis(250);
+	let mut backoff = Backoff::new(Duration::from_secs(30));
 	loop {
 		let sep = if feed.url.contains('?') { '&' } else { '?' };
 		let mut url = format!("{}{sep}limit={}", feed.url, feed.limit);
@@ -116,19 +82,19 @@ pub async fn run(shared: Arc<Shared>, feed: PullConfig) {
 				"{url}: HTTP {status}: {}",
 				String::from_utf8_lossy(&body[..body.len().min(200)])
 			)),
-			Err(e) => Err(e),
+			Err(e) => Err(e.to_string()),
 		};
 		let page = match page {
 			Ok(p) => p,
 			Err(e) => {
 				shared.metrics.failures.inc();
-				tracing::warn!(feed = %feed.name, "{e}; retrying in {backoff:?}");
-				tokio::time::sleep(backoff).await;
-				backoff = (backoff * 2).min(Duration::from_secs(30));
+				let wait = backoff.failed();
+				tracing::warn!(feed = %feed.name, "{e}; retrying in {wait:?}");
+				tokio::time::sleep(wait).await;
 				continue;
 			},
 		};
-		backoff = Duration::from_millis(250);
+		backoff.succeeded();
 		if page.records.is_empty() {
 			tokio::time::sleep(Duration::from_millis(feed.interval_ms)).await;
 			continue;
@@ -147,7 +113,7 @@ pub async fn run(shared: Arc<Shared>, feed: PullConfig) {
 		// Dead letters first: a crash before the cursor moves repeats them, never loses them.
 		if let Err(e) = shared.dead_letter(&input, &feed.url, std::mem::take(&mut dead)).await {
 			tracing::error!(feed = %feed.name, "{e}");
-			tokio::time::sleep(backoff).await;
+			tokio::time::sleep(Backoff::FIRST).await;
 			continue;
 		}
 		match shared
@@ -157,7 +123,7 @@ pub async fn run(shared: Arc<Shared>, feed: PullConfig) {
 			Ok(conflicts) => dead = conflicts,
 			Err(e) => {
 				tracing::error!(feed = %feed.name, "{e}; retrying the page");
-				tokio::time::sleep(backoff).await;
+				tokio::time::sleep(Backoff::FIRST).await;
 				continue;
 			},
 		}

@@ -15,15 +15,17 @@ use crate::{
 	queue::{Queue, State},
 };
 use accesslog_client::{
-	query::Query, rpc_types::hex, runtime, Client, Landed, Progress, Receipt, RecordInput,
-	Submitter,
+	backoff::Backoff,
+	rpc_types::hex,
+	runtime,
+	status::{self, Status},
+	Client, Landed, Progress, Receipt, RecordInput, Submitter,
 };
 use std::{
 	collections::{BTreeMap, HashMap},
 	sync::{Arc, Mutex},
 	time::{Duration, Instant},
 };
-use subxt::transactions::TransactionStatus;
 use tokio::sync::mpsc;
 
 /// A queued record handed to its source's worker.
@@ -109,8 +111,7 @@ impl Worker {
 		let mut inflight: HashMap<u64, Flight> = HashMap::new();
 		let mut conn: Option<Conn> = None;
 		let mut last_client: Option<Client> = None;
-		let mut backoff = Duration::from_millis(250);
-		let max_backoff = Duration::from_millis(self.config.max_backoff_ms.max(250));
+		let mut backoff = Backoff::new(Duration::from_millis(self.config.max_backoff_ms));
 		let mut retry_at = Instant::now();
 		let mut next_batch = 0u64;
 		let (events_tx, mut events) = mpsc::unbounded_channel();
@@ -131,7 +132,7 @@ impl Worker {
 					},
 					Err((client, e)) => {
 						last_client = client;
-						self.failed(&e, &mut backoff, max_backoff, &mut retry_at);
+						self.failed(&e, &mut backoff, &mut retry_at);
 					},
 				}
 			}
@@ -139,7 +140,7 @@ impl Worker {
 				let mut broken = None;
 				if !limbo.is_empty() {
 					match self.reconcile(c, &mut limbo, &mut ready).await {
-						Ok(()) => backoff = Duration::from_millis(250),
+						Ok(()) => backoff.succeeded(),
 						Err(e) => broken = Some(e),
 					}
 				}
@@ -179,7 +180,7 @@ impl Worker {
 					}
 				}
 				if let Some(e) = broken {
-					self.failed(&e, &mut backoff, max_backoff, &mut retry_at);
+					self.failed(&e, &mut backoff, &mut retry_at);
 					last_client = conn.take().map(|c| c.client);
 				}
 			}
@@ -210,12 +211,12 @@ impl Worker {
 		f(&mut self.status.lock().expect("not poisoned; qed"))
 	}
 
-	fn failed(&self, e: &str, backoff: &mut Duration, max: Duration, retry_at: &mut Instant) {
+	fn failed(&self, e: &str, backoff: &mut Backoff, retry_at: &mut Instant) {
 		self.metrics.failures.inc();
-		tracing::warn!(source = %self.source, "{e}; retrying in {:?}", *backoff);
+		let wait = backoff.failed();
+		tracing::warn!(source = %self.source, "{e}; retrying in {wait:?}");
 		self.set_status(|s| s.last_error = Some(e.to_string()));
-		*retry_at = Instant::now() + *backoff;
-		*backoff = (*backoff * 2).min(max);
+		*retry_at = Instant::now() + wait;
 	}
 
 	/// Connect (failing over from `previous`) and find the source id the key writes for.
@@ -228,39 +229,9 @@ impl Worker {
 			None => Client::connect(&self.endpoints).await.map_err(|e| (None, e.to_string()))?,
 		};
 		let account = self.submitter.account_id().to_string();
-		let found = async {
-			let rpc = client.query();
-			let me = rpc.submitters().await?.into_iter().find(|s| s.account == account);
-			let sources = rpc.sources().await?;
-			Ok::<_, accesslog_client::Error>((me, sources))
-		}
-		.await;
-		let (me, sources) = match found {
-			Ok(x) => x,
-			Err(e) => return Err((Some(client), e.to_string())),
-		};
-		let source = match me {
-			Some(me) if me.active => sources.into_iter().find(|s| s.id == me.source),
-			Some(_) => {
-				return Err((
-					Some(client),
-					format!("submitter {account} was revoked; ask the council to authorize a key"),
-				))
-			},
-			None => {
-				return Err((
-					Some(client),
-					format!(
-						"{account} is not an authorized submitter; ask the council to authorize it \
-						 for source {:?}",
-						self.source
-					),
-				))
-			},
-		};
-		match source {
-			Some(s) if s.name == self.source => Ok(Conn { client, source_id: s.id }),
-			Some(s) => Err((
+		match client.authorized_source(&account).await {
+			Ok(s) if s.name == self.source => Ok(Conn { client, source_id: s.id }),
+			Ok(s) => Err((
 				Some(client),
 				format!(
 					"the key of source {:?} is authorized for source {} ({:?}); fix the \
@@ -268,14 +239,14 @@ impl Worker {
 					self.source, s.id, s.name
 				),
 			)),
-			None => Err((Some(client), "the submitter's source does not exist".into())),
+			Err(e) => Err((Some(client), e.to_string())),
 		}
 	}
 
 	async fn send(&self, c: &Conn, batch: &[Item]) -> Result<Progress, String> {
 		let entries: Vec<RecordInput> =
 			batch.iter().map(|i| RecordInput { source: c.source_id, ..i.entry.clone() }).collect();
-		let tx = runtime::tx().access_log().submit_batch(entries);
+		let tx = runtime::tx().access_log().submit_batch(accesslog_client::chain_records(entries));
 		c.client.submit_and_watch(&self.submitter, &tx).await.map_err(|e| e.to_string())
 	}
 
@@ -409,35 +380,17 @@ impl Worker {
 	}
 
 	/// The chain's entries of this source with the sequence numbers of `items`, at `at` (the
-	/// best block when `None`), queried in runs of nearby sequence numbers.
+	/// best block when `None`).
 	async fn stored(
 		&self,
 		c: &Conn,
 		items: &[Item],
 		at: Option<String>,
 	) -> Result<HashMap<u64, accesslog_client::rpc_types::EntryJson>, String> {
-		let mut seqs: Vec<u64> = items.iter().map(|i| i.entry.seq).collect();
-		seqs.sort_unstable();
-		seqs.dedup();
-		let mut runs: Vec<(u64, u64)> = Vec::new();
-		for s in seqs {
-			match runs.last_mut() {
-				Some((_, to)) if s <= *to + 1000 => *to = s,
-				_ => runs.push((s, s)),
-			}
-		}
-		let mut out = HashMap::new();
-		for (from, to) in runs {
-			let rpc = match &at {
-				Some(h) => c.client.query().at(h.clone()),
-				None => c.client.query(),
-			};
-			let query = Query::Sequence { source: c.source_id, from, to };
-			for e in rpc.all(&query).await.map_err(|e| e.to_string())? {
-				out.insert(e.seq, e);
-			}
-		}
-		Ok(out)
+		c.client
+			.entries_by_seq(c.source_id, items.iter().map(|i| i.entry.seq), at.as_deref())
+			.await
+			.map_err(|e| e.to_string())
 	}
 }
 
@@ -454,17 +407,16 @@ async fn follow(
 	let failed = |error: String| Event::Failed { batch, error };
 	let event = loop {
 		let next = if included {
-			progress.next().await
+			status::next(&mut progress, &submitter).await
 		} else {
-			match tokio::time::timeout_at(deadline, progress.next()).await {
+			match tokio::time::timeout_at(deadline, status::next(&mut progress, &submitter)).await {
 				Ok(next) => next,
 				Err(_) => break failed(format!("not in a block within {inclusion_timeout:?}")),
 			}
 		};
 		match next {
-			None => break failed("the node closed the status stream".into()),
-			Some(Err(e)) => break failed(e.to_string()),
-			Some(Ok(TransactionStatus::InBestBlock(tx))) => {
+			Err(e) => break failed(e.to_string()),
+			Ok(Status::InBlock(tx)) => {
 				let block = hex(tx.block_hash().as_bytes());
 				match Landed::from(tx).await.and_then(Receipt::from_landed) {
 					Ok(r) => {
@@ -475,20 +427,13 @@ async fn follow(
 					Err(e) => break failed(e.to_string()),
 				}
 			},
-			Some(Ok(TransactionStatus::InFinalizedBlock(tx))) => {
+			Ok(Status::Finalized(tx)) => {
 				let block = hex(tx.block_hash().as_bytes());
 				match Landed::from(tx).await.and_then(Receipt::from_landed) {
 					Ok(r) => break Event::Finalized { batch, block, entry_ids: r.entry_ids },
 					Err(e) => break failed(e.to_string()),
 				}
 			},
-			Some(Ok(TransactionStatus::Invalid { message }))
-			| Some(Ok(TransactionStatus::Dropped { message }))
-			| Some(Ok(TransactionStatus::Error { message })) => {
-				submitter.reset_nonce().await;
-				break failed(message);
-			},
-			Some(Ok(_)) => continue,
 		}
 	};
 	let _ = events.send(event);

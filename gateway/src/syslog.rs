@@ -18,7 +18,7 @@ use tokio::{
 use tokio_rustls::TlsAcceptor;
 
 /// Most messages taken from one connection before they are queued together.
-const BATCH: usize = 500;
+const BATCH: usize = accesslog_client::format::limits::MAX_BATCH_SIZE;
 
 /// One frame read from a stream.
 #[derive(Debug, PartialEq, Eq)]

@@ -2,21 +2,19 @@
 //! `accesslog-node --dev` processes, over real HTTP, syslog (TCP and TLS) and a real export API.
 //! Every test asserts on the chain's own answers (entries by sequence and by citizen).
 
-#[path = "../../client/tests/common/mod.rs"]
-mod common;
 #[path = "common/gw.rs"]
 #[allow(dead_code)]
 mod gw;
 
 use accesslog_client::{
-	governance,
-	keys::pseudonym_key_from_env,
-	pseudonym::NationalId,
-	query::Query,
-	synthetic::{bad_cases, bad_syslog_cases, parse_start, records, Expect, GenRecord},
-	Client, Submitter,
+	governance, keys::pseudonym_key_from_env, pseudonym::NationalId, query::Query, Client,
+	Submitter,
 };
-use common::{free_port, node_binary, spawn_node, DevNode};
+use accesslog_testing::{
+	free_port, node_binary, spawn_node,
+	synthetic::{bad_cases, bad_syslog_cases, parse_start, records, Expect, GenRecord},
+	DevNode,
+};
 use gw::{client_block, config, until, Gw, HOUSEHOLD};
 use hyper::{Method, StatusCode};
 use serde_json::Value;
@@ -119,7 +117,7 @@ async fn every_bad_case_gets_its_outcome_over_http_and_syslog() {
 	let line = bytes::Bytes::from(cases.last().unwrap().line.clone());
 	for headers in [vec![], vec![("authorization", "Bearer wrong")]] {
 		let (status, h, _) =
-			accesslog_gateway::pull::http_request(Method::POST, &url, &headers, line.clone())
+			accesslog_client::http::request(Method::POST, &url, &headers, line.clone())
 				.await
 				.unwrap();
 		assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -318,7 +316,7 @@ async fn kill_9_mid_stream_loses_and_duplicates_nothing() {
 			let mut acked: Vec<Vec<u64>> = Vec::new();
 			for batch in batches {
 				let body = bytes::Bytes::from(batch.join("\n"));
-				let answer = accesslog_gateway::pull::http_request(
+				let answer = accesslog_client::http::request(
 					Method::POST,
 					&format!("{http}/v1/logs"),
 					&[("authorization", &auth), ("content-type", "application/x-ndjson")],
@@ -659,7 +657,7 @@ async fn https_and_mutual_tls_syslog_admit_only_trusted_senders() {
 	let resp = send.send_request(req).await.unwrap();
 	assert_eq!(resp.status(), StatusCode::OK);
 	// Plain HTTP to the HTTPS port gets no answer.
-	assert!(accesslog_gateway::pull::http_request(
+	assert!(accesslog_client::http::request(
 		Method::GET,
 		&format!("http://{http_addr}/health"),
 		&[],

@@ -5,7 +5,8 @@
 //! measure for the access-log pallet (entries stored, [`Counter::Entries`]) and for the naive
 //! baseline (remarks by one account, [`Counter::Nonce`]): what a finalized block proves.
 
-use accesslog_client::{runtime, ChainConfig, Client, Keypair, RecordInput};
+use accesslog_client::{runtime, sign::sign_offline, ChainConfig, Client, Keypair, RecordInput};
+pub use accesslog_testing::synthetic::{citizen_ref, entry, official_ref};
 use std::{
 	collections::BTreeMap,
 	sync::{
@@ -14,10 +15,7 @@ use std::{
 	},
 	time::{Duration, Instant},
 };
-use subxt::{
-	backend::BlockRef, config::DefaultExtrinsicParamsBuilder, transactions::Payload,
-	utils::AccountId32, utils::H256,
-};
+use subxt::{backend::BlockRef, transactions::Payload, utils::AccountId32, utils::H256};
 use subxt_rpcs::{rpc_params, RpcClient};
 use tokio::sync::Semaphore;
 
@@ -359,14 +357,11 @@ async fn hand_over(rpc: &RpcClient, hex: &str, within: Duration) -> Result<(), S
 	}
 }
 
-type Submittable = subxt::transactions::SubmittableTransaction<
-	ChainConfig,
-	subxt::client::OnlineClientAtBlockImpl<ChainConfig>,
->;
+type Submittable = accesslog_client::sign::Signed;
 
-/// Signs offline with explicit nonces (subxt's `create_signed` asks the node for the nonce
-/// every time, one round trip per transaction, which would throttle the naive baseline); the
-/// mortality is anchored at a recent finalized block, renewed every 5 s.
+/// Signs with the client's offline signer at explicit nonces (asking the node for each nonce
+/// would throttle the naive baseline); the mortality is anchored at a recent block, renewed
+/// every 5 s.
 struct Signing<'a> {
 	client: &'a Client,
 	signer: &'a Keypair,
@@ -387,15 +382,7 @@ impl<'a> Signing<'a> {
 			self.at = self.client.api().at_current_block().await.map_err(|e| e.to_string())?;
 			self.anchored = Instant::now();
 		}
-		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
-			.nonce(nonce)
-			.mortal_from_unchecked(64, self.at.block_number(), self.at.block_ref().hash())
-			.build();
-		self.at
-			.transactions()
-			.create_signable_offline(call, params)
-			.and_then(|mut t| t.sign(self.signer))
-			.map_err(|e| e.to_string())
+		sign_offline(&self.at, self.signer, call, nonce).map_err(|e| e.to_string())
 	}
 
 	/// Sign `calls` (by nonce) again, anchored at a newer block (a dropped transaction's hash is
@@ -528,47 +515,6 @@ impl RelayWatch {
 	}
 }
 
-/// One synthetic access entry, number `i` of a workload over `citizens` citizens and
-/// `officials` officials: realistic field sizes (agency and system names in Chinese, the API
-/// path, a purpose code), keyed-hash references derived from the numbers (so a test can query
-/// them back), accessed at `occurred_at` (ms).
-pub fn entry(
-	i: u64,
-	source: u32,
-	seq: u64,
-	occurred_at: u64,
-	citizens: u64,
-	officials: u64,
-) -> RecordInput {
-	const CALLERS: [(&str, &str); 4] = [
-		("高雄市政府社會局", "社會福利補助審核系統"),
-		("高雄市政府民政局", "戶籍資料查詢服務"),
-		("高雄市政府警察局", "治安案件查詢系統"),
-		("高雄市政府衛生局", "長期照護管理系統"),
-	];
-	const ACTIONS: [&str; 3] = [
-		"GET /household/v1/persons/{id}",
-		"GET /household/v1/households/{id}/members",
-		"POST /household/v1/persons:batchGet",
-	];
-	let (agency, system) = CALLERS[(i % CALLERS.len() as u64) as usize];
-	RecordInput {
-		source,
-		seq,
-		occurred_at,
-		agency: agency.as_bytes().to_vec(),
-		system: system.as_bytes().to_vec(),
-		accessor_ref: official_ref(i % officials.max(1)),
-		citizen_ref: citizen_ref(i % citizens.max(1)),
-		key_id: 1,
-		action: ACTIONS[(i % ACTIONS.len() as u64) as usize].as_bytes().to_vec(),
-		purpose: b"019".to_vec(),
-		status: 200,
-		records: 1,
-		record_hash: accesslog_client::record::blake2_256(&i.to_le_bytes()),
-	}
-}
-
 /// When record `k` of `n` collected between `from` and `to` (ms) occurred: evenly spread over the
 /// interval, the last at `to`, as the accesses a source batches up between two submissions.
 pub fn spread(from: u64, to: u64, k: u64, n: u64) -> u64 {
@@ -578,33 +524,7 @@ pub fn spread(from: u64, to: u64, k: u64, n: u64) -> u64 {
 /// The SCALE encoding of `r`, byte for byte what `submit` carries (a struct encodes as its fields
 /// in order).
 pub fn scale_encoded(r: &RecordInput) -> Vec<u8> {
-	use codec::Encode;
-	(
-		r.source,
-		r.seq,
-		r.occurred_at,
-		&r.agency,
-		&r.system,
-		r.accessor_ref,
-		r.citizen_ref,
-		r.key_id,
-		&r.action,
-		&r.purpose,
-		r.status,
-		r.records,
-		r.record_hash,
-	)
-		.encode()
-}
-
-/// The citizen reference of synthetic citizen `n` (see [`entry`]).
-pub fn citizen_ref(n: u64) -> [u8; 32] {
-	accesslog_client::record::blake2_256(format!("citizen-{n}").as_bytes())
-}
-
-/// The official reference of synthetic official `n` (see [`entry`]).
-pub fn official_ref(n: u64) -> [u8; 32] {
-	accesslog_client::record::blake2_256(format!("official-{n}").as_bytes())
+	codec::Encode::encode(r)
 }
 
 #[cfg(test)]
@@ -650,17 +570,6 @@ mod tests {
 	}
 
 	#[test]
-	fn entries_cycle_through_citizens_and_officials() {
-		let a = entry(3, 0, 10, 1_000, 2, 5);
-		let b = entry(5, 0, 12, 1_000, 2, 5);
-		assert_eq!(a.citizen_ref, b.citizen_ref, "3 and 5 are the same citizen of 2");
-		assert_ne!(a.accessor_ref, b.accessor_ref);
-		assert_eq!(a.citizen_ref, citizen_ref(1));
-		assert_eq!(entry(0, 0, 0, 0, 2, 5).accessor_ref, official_ref(0));
-		assert_ne!(a.record_hash, b.record_hash);
-	}
-
-	#[test]
 	fn scale_encoding_is_the_call_argument() {
 		use codec::Decode;
 		use subxt::ext::scale_encode::EncodeAsType;
@@ -676,7 +585,9 @@ mod tests {
 		);
 		assert_eq!(spread(2_000, 1_000, 0, 4), 2_000);
 		let r = entry(7, 0, 8, 1_700_000_000_000, 10, 10);
-		let expected = r.encode_as_type(submit.fields[0].ty.id, metadata.types()).expect("encodes");
+		let expected = accesslog_client::chain_record(r.clone())
+			.encode_as_type(submit.fields[0].ty.id, metadata.types())
+			.expect("encodes");
 		assert_eq!(scale_encoded(&r), expected);
 	}
 }

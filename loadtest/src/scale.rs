@@ -12,8 +12,9 @@ use crate::{
 	pump::{citizen_ref, entry, official_ref, pump, spread, Counter, Until},
 	Recorder, Summary,
 };
-use accesslog_client::{query::Query, runtime, synthetic::Rng, Client, Keypair};
-use accesslog_gateway::now_ms;
+use accesslog_client::{query::Query, runtime, Client, Keypair};
+use accesslog_client::format::now_ms;
+use accesslog_testing::synthetic::Rng;
 use serde::Serialize;
 use std::{
 	path::{Path, PathBuf},
@@ -126,7 +127,12 @@ pub async fn run(
 					last_at = at;
 					next += n;
 					seq += n;
-					Some((runtime::tx().access_log().submit_batch(records), n))
+					Some((
+						runtime::tx()
+							.access_log()
+							.submit_batch(accesslog_client::chain_records(records)),
+						n,
+					))
 				},
 				move |t, done, _| {
 					p(format!(

@@ -15,10 +15,10 @@ use crate::Recorder;
 use accesslog_client::{
 	pseudonym::{NationalId, PseudonymKey},
 	query::Query,
-	synthetic::{parse_start, records, Rng},
 	Client,
 };
-use accesslog_gateway::pull::http_request;
+use accesslog_client::http::request as http_request;
+use accesslog_testing::synthetic::{parse_start, records, Rng};
 use bytes::Bytes;
 use hyper::{Method, StatusCode};
 use serde_json::Value;
@@ -132,7 +132,7 @@ async fn user_loop(user: u64, shared: Arc<Shared>, client: Client) {
 				query_once(&shared, &client, op, query).await;
 			},
 			_ => {
-				let now = accesslog_gateway::now_ms();
+				let now = accesslog_client::format::now_ms();
 				let query = Query::Time { from_ms: now.saturating_sub(60_000), to_ms: now };
 				query_once(&shared, &client, "query.time", query).await;
 			},
@@ -207,7 +207,7 @@ async fn submit(shared: &Shared, rng: &mut Rng, n: u64, op: &'static str) {
 			return;
 		},
 		Err(e) => {
-			shared.recorder.error(ack, e);
+			shared.recorder.error(ack, e.to_string());
 			return;
 		},
 	};

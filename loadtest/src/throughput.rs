@@ -10,7 +10,7 @@
 
 use crate::pump::{entry, pump, scale_encoded, spread, Counter, Pumped, Until};
 use accesslog_client::{runtime, Client, Keypair};
-use accesslog_gateway::now_ms;
+use accesslog_client::format::now_ms;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -131,7 +131,10 @@ pub async fn run(
 			last_at = at;
 			i += batch as u64;
 			seq += batch as u64;
-			Some((runtime::tx().access_log().submit_batch(records), batch as u64))
+			Some((
+				runtime::tx().access_log().submit_batch(accesslog_client::chain_records(records)),
+				batch as u64,
+			))
 		},
 		report("batched".into()),
 	)

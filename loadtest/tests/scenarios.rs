@@ -1,10 +1,7 @@
 //! `accesslog-load throughput` and `scale` end to end, with small settings, against a real
 //! `accesslog-node --dev` over real RPC: what they report must be what the chain holds.
 
-#[path = "../../client/tests/common/mod.rs"]
-mod common;
-
-use common::DevNode;
+use accesslog_testing::DevNode;
 use serde_json::Value;
 use std::process::Command;
 

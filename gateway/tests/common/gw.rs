@@ -1,6 +1,6 @@
 //! A real `accesslog-gateway` process for the integration tests, with helpers to talk to it.
 
-use accesslog_gateway::pull::http_request;
+use accesslog_client::http::request as http_request;
 use bytes::Bytes;
 use hyper::{HeaderMap, Method, StatusCode};
 use serde_json::Value;

@@ -32,6 +32,15 @@
 //! timeout. A sequence number that skips ahead is stored, and a [`Event::SequenceGap`] names the
 //! missing range: a lost log line becomes visible on chain.
 //!
+//! ### Example
+//!
+//! A batch stores its records under consecutive entry ids, with one event for the batch (from
+//! the pallet's tests, compiled and run with them):
+#![doc = docify::embed!("src/tests.rs", submit_batch_stores_all_with_consecutive_ids)]
+//!
+//! A skipped sequence number is stored and the gap reported; filling it later reports nothing:
+#![doc = docify::embed!("src/tests.rs", skipped_sequence_is_stored_with_gap_event)]
+//!
 //! ## Low Level / Implementation Details
 //!
 //! Index keys are hashed with `Identity` and integers in them are big-endian, so the trie's key

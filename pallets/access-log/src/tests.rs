@@ -92,6 +92,7 @@ fn submit_stores_entry_indexes_and_event() {
 	});
 }
 
+#[docify::export]
 #[test]
 fn submit_batch_stores_all_with_consecutive_ids() {
 	build_and_execute(|| {
@@ -118,6 +119,7 @@ fn submit_batch_stores_all_with_consecutive_ids() {
 	});
 }
 
+#[docify::export]
 #[test]
 fn skipped_sequence_is_stored_with_gap_event() {
 	build_and_execute(|| {

@@ -11,8 +11,9 @@ use std::{fmt::Display, sync::Arc};
 
 pub use access_log_rpc_types::*;
 pub use access_log_runtime_api::AccessLogApi;
-use access_log_runtime_api::{Entry, EntryId, Hash32, Page};
-use codec::Codec;
+use access_log_runtime_api::{EntryId, Hash32, Page};
+use accesslog_format::layout::{self, decode_all};
+use codec::{Codec, Decode, Encode};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::error::ErrorObjectOwned};
 use polkadot_sdk::{
 	sp_api::{ApiError, ProvideRuntimeApi},
@@ -110,10 +111,6 @@ fn runtime_error(e: ApiError) -> ErrorObjectOwned {
 	ErrorObjectOwned::owned(codes::RUNTIME_ERROR, "runtime query failed", Some(e.to_string()))
 }
 
-fn text(v: &[u8]) -> String {
-	String::from_utf8_lossy(v).into_owned()
-}
-
 /// Parse a 32-byte reference given as 64 hex digits, with or without `0x`.
 pub fn parse_ref(s: &str) -> Result<Hash32, ErrorObjectOwned> {
 	parse_hex32(s).ok_or_else(|| {
@@ -173,39 +170,30 @@ where
 	}
 }
 
-fn entry_json<AccountId: Display, BlockNumber: Copy + Into<u64>>(
-	id: EntryId,
-	e: Entry<AccountId, BlockNumber>,
-) -> EntryJson {
-	let r = e.record;
-	EntryJson {
-		id,
-		source: r.source,
-		seq: r.seq,
-		occurred_at: r.occurred_at,
-		agency: text(&r.agency),
-		system: text(&r.system),
-		accessor_ref: hex(&r.accessor_ref),
-		citizen_ref: hex(&r.citizen_ref),
-		key_id: r.key_id,
-		action: text(&r.action),
-		purpose: text(&r.purpose),
-		status: r.status,
-		records: r.records,
-		record_hash: hex(&r.record_hash),
-		block: e.block.into(),
-		submitter: e.submitter.to_string(),
-	}
+/// `value` (as the runtime API answers it) read in the format crate's layout `T`: the one
+/// place that turns the chain's entries and sources into their JSON.
+fn in_layout<T: Decode>(what: &str, value: impl Encode) -> Result<T, ErrorObjectOwned> {
+	decode_all(&value.encode()).map_err(|e| {
+		error(codes::RUNTIME_ERROR, format!("{what} is not in the layout clients read: {e}"))
+	})
 }
 
-fn page_json<Cur, AccountId: Display, BlockNumber: Copy + Into<u64>>(
-	page: Page<Cur, Entry<AccountId, BlockNumber>>,
+fn entry_json(id: EntryId, e: impl Encode) -> Result<EntryJson, ErrorObjectOwned> {
+	Ok(in_layout::<layout::Entry>(&format!("entry {id}"), e)?.to_json(id))
+}
+
+fn page_json<Cur, E: Encode>(
+	page: Page<Cur, E>,
 	cursor: impl Fn(Cur) -> String,
-) -> EntryPage {
-	EntryPage {
-		items: page.items.into_iter().map(|(id, e)| entry_json(id, e)).collect(),
+) -> Result<EntryPage, ErrorObjectOwned> {
+	Ok(EntryPage {
+		items: page
+			.items
+			.into_iter()
+			.map(|(id, e)| entry_json(id, e))
+			.collect::<Result<_, _>>()?,
 		next_cursor: page.next.map(cursor),
-	}
+	})
 }
 
 impl<C, Block, AccountId, BlockNumber> AccessLogRpcServer<Block::Hash>
@@ -220,7 +208,7 @@ where
 	fn entry(&self, id: EntryId, at: Option<Block::Hash>) -> RpcResult<Option<EntryJson>> {
 		let at = self.at(at)?;
 		let entry = self.client.runtime_api().entry(at, id).map_err(runtime_error)?;
-		Ok(entry.map(|e| entry_json(id, e)))
+		entry.map(|e| entry_json(id, e)).transpose()
 	}
 
 	fn stats(&self, at: Option<Block::Hash>) -> RpcResult<StatsJson> {
@@ -243,7 +231,7 @@ where
 			.runtime_api()
 			.entries_by_citizen(at, r, after, limit)
 			.map_err(runtime_error)?;
-		Ok(page_json(page, |id| format!("e{id}")))
+		page_json(page, |id| format!("e{id}"))
 	}
 
 	fn by_accessor(
@@ -260,7 +248,7 @@ where
 			.runtime_api()
 			.entries_by_accessor(at, r, after, limit)
 			.map_err(runtime_error)?;
-		Ok(page_json(page, |id| format!("e{id}")))
+		page_json(page, |id| format!("e{id}"))
 	}
 
 	fn by_sequence(
@@ -285,7 +273,7 @@ where
 			.runtime_api()
 			.entries_by_seq(at, source, from_seq, to_seq, after, limit)
 			.map_err(runtime_error)?;
-		Ok(page_json(page, |seq| format!("s{seq}")))
+		page_json(page, |seq| format!("s{seq}"))
 	}
 
 	fn by_time(
@@ -309,24 +297,16 @@ where
 			.runtime_api()
 			.entries_by_time(at, from_ms, to_ms, after, limit)
 			.map_err(runtime_error)?;
-		Ok(page_json(page, |(ts, id)| format!("t{ts}.{id}")))
+		page_json(page, |(ts, id)| format!("t{ts}.{id}"))
 	}
 
 	fn sources(&self, at: Option<Block::Hash>) -> RpcResult<Vec<SourceJson>> {
 		let at = self.at(at)?;
 		let sources = self.client.runtime_api().sources(at).map_err(runtime_error)?;
-		Ok(sources
+		sources
 			.into_iter()
-			.map(|(id, s)| SourceJson {
-				id,
-				name: text(&s.name),
-				agency: text(&s.agency),
-				active: s.active,
-				registered_at: s.registered_at.into(),
-				last_seq: s.last_seq,
-				entries: s.entries,
-			})
-			.collect())
+			.map(|(id, s)| Ok(in_layout::<layout::SourceInfo>(&format!("source {id}"), s)?.to_json(id)))
+			.collect()
 	}
 
 	fn submitters(&self, at: Option<Block::Hash>) -> RpcResult<Vec<SubmitterJson>> {

@@ -1,11 +1,12 @@
 //! Deterministic synthetic access logs in the platform's format, and hostile inputs.
 //!
-//! The same shapes as the city platform's API gateway writes (see [`crate::record`]): JSON Lines,
+//! The same shapes as the city platform's API gateway writes (see [`accesslog_format::record`]): JSON Lines,
 //! or RFC 5424 syslog with the fields as structured data. Every record is fictional: national IDs
 //! are well-formed (valid check digit) but random. The same `seed` always gives the same records.
 //! [`bad_cases`] gives malformed and hostile lines, each with the outcome a correct ingester must
 //! produce.
 
+use accesslog_format::syslog;
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::Serialize;
 
@@ -86,9 +87,6 @@ impl GenRecord {
 	/// The record as one RFC 5424 syslog line (no newline), fields in structured data
 	/// `access@32473`, the request line as the message.
 	pub fn to_syslog_line(&self) -> String {
-		fn esc(v: &str) -> String {
-			v.replace('\\', "\\\\").replace('"', "\\\"").replace(']', "\\]")
-		}
 		let fields: [(&str, String); 12] = [
 			("request_id", self.request_id.clone()),
 			("seq", self.seq.to_string()),
@@ -103,15 +101,7 @@ impl GenRecord {
 			("records", self.records.to_string()),
 			("client_ip", self.client_ip.clone()),
 		];
-		let sd: Vec<String> = fields.iter().map(|(k, v)| format!("{k}=\"{}\"", esc(v))).collect();
-		format!(
-			"<134>1 {} api-gw-01 {} - ACCESS [access@32473 {}] {} {}",
-			self.ts,
-			self.source,
-			sd.join(" "),
-			self.method,
-			self.api
-		)
+		syslog::write(&self.ts, &self.source, fields, &format!("{} {}", self.method, self.api))
 	}
 }
 
@@ -371,9 +361,6 @@ pub fn bad_cases(seed: u64) -> Vec<BadCase> {
 /// the duplicate-key case becomes a repeated SD parameter.
 pub fn bad_syslog_cases(seed: u64, seq: u64) -> Vec<BadCase> {
 	use serde_json::Value;
-	fn esc(v: &str) -> String {
-		v.replace('\\', "\\\\").replace('"', "\\\"").replace(']', "\\]")
-	}
 	let to_syslog = |mut o: serde_json::Map<String, Value>| {
 		if o.get("seq") == Some(&Value::from(1)) {
 			o.insert("seq".into(), Value::from(seq));
@@ -387,20 +374,14 @@ pub fn bad_syslog_cases(seed: u64, seq: u64) -> Vec<BadCase> {
 		let app = text(o.remove("source"));
 		let method = text(o.remove("method"));
 		let api = text(o.remove("api"));
-		let params: Vec<String> = o
-			.into_iter()
-			.map(|(k, v)| {
-				let v = match v {
-					Value::String(s) => s,
-					other => other.to_string(),
-				};
-				format!("{k}=\"{}\"", esc(&v))
-			})
-			.collect();
-		format!(
-			"<134>1 {ts} api-gw-01 {app} - ACCESS [access@32473 {}] {method} {api}",
-			params.join(" ")
-		)
+		let params = o.into_iter().map(|(k, v)| {
+			let v = match v {
+				Value::String(s) => s,
+				other => other.to_string(),
+			};
+			(k, v)
+		});
+		syslog::write(&ts, &app, params, &format!("{method} {api}"))
 	};
 	bad_cases(seed)
 		.into_iter()
@@ -416,10 +397,61 @@ pub fn bad_syslog_cases(seed: u64, seq: u64) -> Vec<BadCase> {
 		.collect()
 }
 
+/// One synthetic chain entry (already pseudonymised), number `i` of a load workload over
+/// `citizens` citizens and `officials` officials: realistic field sizes (agency and system names
+/// in Chinese, the API path, a purpose code), keyed-hash references derived from the numbers (so a test can query
+/// them back), accessed at `occurred_at` (ms).
+pub fn entry(
+	i: u64,
+	source: u32,
+	seq: u64,
+	occurred_at: u64,
+	citizens: u64,
+	officials: u64,
+) -> accesslog_format::RecordInput {
+	const CALLERS: [(&str, &str); 4] = [
+		("高雄市政府社會局", "社會福利補助審核系統"),
+		("高雄市政府民政局", "戶籍資料查詢服務"),
+		("高雄市政府警察局", "治安案件查詢系統"),
+		("高雄市政府衛生局", "長期照護管理系統"),
+	];
+	const ACTIONS: [&str; 3] = [
+		"GET /household/v1/persons/{id}",
+		"GET /household/v1/households/{id}/members",
+		"POST /household/v1/persons:batchGet",
+	];
+	let (agency, system) = CALLERS[(i % CALLERS.len() as u64) as usize];
+	accesslog_format::RecordInput {
+		source,
+		seq,
+		occurred_at,
+		agency: agency.as_bytes().to_vec(),
+		system: system.as_bytes().to_vec(),
+		accessor_ref: official_ref(i % officials.max(1)),
+		citizen_ref: citizen_ref(i % citizens.max(1)),
+		key_id: 1,
+		action: ACTIONS[(i % ACTIONS.len() as u64) as usize].as_bytes().to_vec(),
+		purpose: b"019".to_vec(),
+		status: 200,
+		records: 1,
+		record_hash: accesslog_format::blake2_256(&i.to_le_bytes()),
+	}
+}
+
+/// The citizen reference of synthetic citizen `n` (see [`entry`]).
+pub fn citizen_ref(n: u64) -> [u8; 32] {
+	accesslog_format::blake2_256(format!("citizen-{n}").as_bytes())
+}
+
+/// The official reference of synthetic official `n` (see [`entry`]).
+pub fn official_ref(n: u64) -> [u8; 32] {
+	accesslog_format::blake2_256(format!("official-{n}").as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::{pseudonym::NationalId, record::parse_line};
+	use accesslog_format::{pseudonym::NationalId, record::parse_line};
 
 	#[test]
 	fn generated_records_are_deterministic_and_valid() {
@@ -447,4 +479,15 @@ mod tests {
 		assert!(line.starts_with("<134>1 2026-11-20T08:00:"), "{line}");
 		assert!(line.contains(r#"agency="a\"b\]c\\""#), "{line}");
 	}
+	#[test]
+	fn entries_cycle_through_citizens_and_officials() {
+		let a = entry(3, 0, 10, 1_000, 2, 5);
+		let b = entry(5, 0, 12, 1_000, 2, 5);
+		assert_eq!(a.citizen_ref, b.citizen_ref, "3 and 5 are the same citizen of 2");
+		assert_ne!(a.accessor_ref, b.accessor_ref);
+		assert_eq!(a.citizen_ref, citizen_ref(1));
+		assert_eq!(entry(0, 0, 0, 0, 2, 5).accessor_ref, official_ref(0));
+		assert_ne!(a.record_hash, b.record_hash);
+	}
+
 }

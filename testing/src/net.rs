@@ -9,7 +9,7 @@
 //! live in separate network namespaces. (`system_removeReservedPeer` does not disconnect a peer
 //! with the default litep2p backend, so it cannot stand in for a cut.)
 
-use super::common::{free_port, node_binary, spawn_node};
+use crate::dev_node::{free_port, node_binary, spawn_node};
 use accesslog_client::Client;
 use std::{
 	path::PathBuf,

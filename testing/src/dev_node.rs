@@ -1,9 +1,7 @@
 //! A real `accesslog-node --dev` for integration tests: started on free ports with a temporary
 //! database, killed when dropped.
 
-#![allow(dead_code)]
-
-use accesslog_client::{Client, RecordInput};
+use accesslog_client::Client;
 use std::{
 	net::TcpListener,
 	path::PathBuf,
@@ -36,6 +34,7 @@ pub fn node_binary() -> PathBuf {
 	bin
 }
 
+/// A TCP port free on 127.0.0.1 at the moment of asking.
 pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port").local_addr().unwrap().port()
 }
@@ -49,6 +48,7 @@ pub fn reported_rpc_addr(log: &std::path::Path) -> Option<String> {
 	(!addr.is_empty()).then(|| addr.to_string())
 }
 
+/// The last 20 lines of a node's log, for failure messages.
 pub fn log_tail(log: &std::path::Path) -> String {
 	let text = std::fs::read_to_string(log).unwrap_or_default();
 	let lines: Vec<&str> = text.lines().collect();
@@ -131,30 +131,5 @@ impl Drop for DevNode {
 	fn drop(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
-	}
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
-}
-
-/// A record of source 0 with sequence `seq`, about citizen `[citizen; 32]`, by official
-/// `[official; 32]`.
-pub fn record(seq: u64, citizen: u8, official: u8, occurred_at: u64) -> RecordInput {
-	RecordInput {
-		source: 0,
-		seq,
-		occurred_at,
-		agency: "高雄市政府社會局".as_bytes().to_vec(),
-		system: "社會福利補助審核系統".as_bytes().to_vec(),
-		accessor_ref: [official; 32],
-		citizen_ref: [citizen; 32],
-		key_id: 1,
-		action: b"GET /household/v1/persons/{id}".to_vec(),
-		purpose: b"019".to_vec(),
-		status: 200,
-		records: 1,
-		record_hash: [seq as u8; 32],
 	}
 }

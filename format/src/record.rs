@@ -14,20 +14,18 @@
 //! not; [`PlatformRecord::to_entry`] pseudonymises it. Unknown fields are accepted (and covered by
 //! the record hash, which is taken over the line exactly as received).
 
+pub use crate::{
+	blake2_256,
+	limits::{MAX_LINE_LEN, MAX_TEXT_LEN},
+};
 use crate::{
+	limits::MAX_CLOCK_SKEW_MS,
 	pseudonym::{NationalId, PseudonymKey},
 	RecordInput,
 };
-use blake2::{digest::consts::U32, Blake2b, Digest};
-use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
-
-/// Longest text field on chain, in bytes (the pallet's `MAX_TEXT_LEN`).
-pub const MAX_TEXT_LEN: usize = 256;
-/// Longest raw line accepted, in bytes.
-pub const MAX_LINE_LEN: usize = 1024 * 1024;
-/// How far ahead of the local clock a record's time may be (the pallet's `MaxClockSkewMs`).
-pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+use std::fmt;
 
 /// Why a line is not a valid record: the field and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -74,7 +72,8 @@ pub struct PlatformRecord {
 	pub record_hash: [u8; 32],
 }
 
-#[derive(Deserialize)]
+/// The fields of a record this module reads; any others are kept only in the record hash.
+#[derive(Default)]
 struct Raw {
 	ts: Option<Value>,
 	request_id: Option<Value>,
@@ -91,9 +90,66 @@ struct Raw {
 	records: Option<Value>,
 }
 
-/// blake2-256 of `bytes`.
-pub fn blake2_256(bytes: &[u8]) -> [u8; 32] {
-	Blake2b::<U32>::digest(bytes).into()
+impl Raw {
+	fn from_entries(entries: Vec<(String, Value)>) -> Raw {
+		let mut raw = Raw::default();
+		for (k, v) in entries {
+			let slot = match k.as_str() {
+				"ts" => &mut raw.ts,
+				"request_id" => &mut raw.request_id,
+				"source" => &mut raw.source,
+				"seq" => &mut raw.seq,
+				"agency" => &mut raw.agency,
+				"system" => &mut raw.system,
+				"user_id" => &mut raw.user_id,
+				"citizen_id" => &mut raw.citizen_id,
+				"method" => &mut raw.method,
+				"api" => &mut raw.api,
+				"purpose" => &mut raw.purpose,
+				"status" => &mut raw.status,
+				"records" => &mut raw.records,
+				_ => continue,
+			};
+			*slot = Some(v);
+		}
+		raw
+	}
+}
+
+/// The members of a JSON object in order; a repeated key is an error (a second `citizen_id`
+/// must not silently replace the first). The one JSON reader of the platform's records: the
+/// gateway maps fields with it before [`parse_line`], which reads the record with it too.
+pub fn object_entries(raw: &str) -> Result<Vec<(String, Value)>, RecordError> {
+	struct Entries;
+	impl<'de> Visitor<'de> for Entries {
+		type Value = Vec<(String, Value)>;
+		fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+			f.write_str("a JSON object")
+		}
+		fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+			let mut out: Vec<(String, Value)> = Vec::new();
+			while let Some((k, v)) = map.next_entry::<String, Value>()? {
+				if out.iter().any(|(seen, _)| *seen == k) {
+					return Err(serde::de::Error::custom(format!("duplicate field `{k}`")));
+				}
+				out.push((k, v));
+			}
+			Ok(out)
+		}
+	}
+	if raw.trim().is_empty() {
+		return Err(err("line", "empty"));
+	}
+	let mut de = serde_json::Deserializer::from_str(raw);
+	let entries = de.deserialize_map(Entries).map_err(|e| {
+		if e.is_syntax() || e.is_eof() {
+			err("line", format!("not valid JSON: {e}"))
+		} else {
+			err("line", e.to_string())
+		}
+	})?;
+	de.end().map_err(|e| err("line", format!("not valid JSON: {e}")))?;
+	Ok(entries)
 }
 
 fn text(field: &'static str, v: Option<Value>, max: usize) -> Result<String, RecordError> {
@@ -137,22 +193,36 @@ fn kind(v: &Value) -> &'static str {
 
 /// Parse and validate one line, given the current time in ms since the epoch.
 pub fn parse_line(line: &str, now_ms: u64) -> Result<PlatformRecord, RecordError> {
+	check_line(line)?;
+	// From the text, not a parsed value: a repeated key (a second `citizen_id` smuggled in
+	// front of the real one) is an error here, where a JSON object would keep only the last.
+	let fields = object_entries(line).map_err(|e| match serde_json::from_str::<Value>(line) {
+		Ok(v) if !v.is_object() => err("line", format!("must be a JSON object, got {}", kind(&v))),
+		_ => e,
+	})?;
+	parse_fields(fields, blake2_256(line.as_bytes()), now_ms)
+}
+
+/// Whether a raw line may be read at all: not blank, at most [`MAX_LINE_LEN`] bytes.
+pub fn check_line(line: &str) -> Result<(), RecordError> {
 	if line.trim().is_empty() {
 		return Err(err("line", "empty"));
 	}
 	if line.len() > MAX_LINE_LEN {
 		return Err(err("line", format!("{} bytes, at most {MAX_LINE_LEN} allowed", line.len())));
 	}
-	let value: Value =
-		serde_json::from_str(line).map_err(|e| err("line", format!("not valid JSON: {e}")))?;
-	if !value.is_object() {
-		return Err(err("line", format!("must be a JSON object, got {}", kind(&value))));
-	}
-	// From the text, not the parsed value: a repeated key (a second `citizen_id` smuggled in
-	// front of the real one) is an error here, where a JSON object would keep only the last.
-	drop(value);
-	let raw: Raw = serde_json::from_str(line).map_err(|e| err("line", e.to_string()))?;
+	Ok(())
+}
 
+/// Validate a record given as its fields (as [`object_entries`] reads them, or as a reader
+/// mapped them from another shape), given the hash of the bytes received and the current time
+/// in ms since the epoch. Fields the record does not use are ignored.
+pub fn parse_fields(
+	fields: Vec<(String, Value)>,
+	record_hash: [u8; 32],
+	now_ms: u64,
+) -> Result<PlatformRecord, RecordError> {
+	let raw = Raw::from_entries(fields);
 	let ts = text("ts", raw.ts, 64)?;
 	let occurred = chrono::DateTime::parse_from_rfc3339(&ts)
 		.map_err(|e| err("ts", format!("not an RFC 3339 timestamp ({e})")))?
@@ -160,7 +230,7 @@ pub fn parse_line(line: &str, now_ms: u64) -> Result<PlatformRecord, RecordError
 	if occurred < 0 {
 		return Err(err("ts", "before 1970"));
 	}
-	if occurred > (now_ms.min(i64::MAX as u64) as i64).saturating_add(MAX_CLOCK_SKEW_MS) {
+	if occurred > (now_ms.min(i64::MAX as u64) as i64).saturating_add(MAX_CLOCK_SKEW_MS as i64) {
 		return Err(err("ts", "more than 5 minutes in the future: check the source's clock"));
 	}
 	let seq = integer("seq", raw.seq)?;
@@ -201,7 +271,7 @@ pub fn parse_line(line: &str, now_ms: u64) -> Result<PlatformRecord, RecordError
 		purpose: text("purpose", raw.purpose, 16)?,
 		status: status as u16,
 		records,
-		record_hash: blake2_256(line.as_bytes()),
+		record_hash,
 	})
 }
 
