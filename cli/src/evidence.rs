@@ -25,7 +25,7 @@ pub struct VerifyArgs {
 	/// The bundle to check.
 	bundle: PathBuf,
 	/// Validator set file (from `accesslog validators`, or written by hand: {"set_id":0,
-	/// "authorities":[{"id":"<ss58 ed25519>","weight":1}]}).
+	/// "authorities":[{"id":"(SS58 of an ed25519 key)","weight":1}]}).
 	#[arg(long)]
 	validators: Option<PathBuf>,
 	/// Take the genesis validator set (set 0) from this chain spec (plain or raw).

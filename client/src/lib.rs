@@ -12,13 +12,13 @@
 //! - [`bulk`] submits whole log files idempotently (what the chain holds is skipped);
 //! - [`evidence`] builds evidence bundles and verifies them offline;
 //! - [`keys`] generates and loads sr25519 keys;
-//! - [`format`] (the `accesslog-format` crate, with its [`pseudonym`] and [`record`] modules)
+//! - [`format`](mod@format) (the `accesslog-format` crate, with its [`pseudonym`] and [`record`] modules)
 //!   owns the record layout, the limits and the pseudonymisation every part shares.
 //!
 //! The chain's types come from the metadata checked in at `metadata/accesslog.scale`
 //! (`scripts/update-metadata.sh` refreshes it; a test fails when it drifts from the runtime).
 //!
-//! ```rust,ignore
+//! ```rust,no_run
 #![doc = include_str!("../examples/submit.rs")]
 //! ```
 

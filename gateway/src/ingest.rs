@@ -3,7 +3,7 @@
 //! Every input (HTTP JSON, syslog, pull) ends here: the record is brought to the platform's
 //! fields (renaming fields and filling defaults per the source's mapping; syslog structured data
 //! becomes fields), validated by the format crate's
-//! [`parse_fields`](accesslog_client::record::parse_fields), and pseudonymised with its keyed
+//! [`accesslog_client::record::parse_fields`], and pseudonymised with its keyed
 //! hash. The record hash on chain is taken over the bytes exactly as received.
 //! National IDs and official IDs never leave this module in clear.
 

@@ -17,8 +17,7 @@ use accesslog_client::{backoff::Backoff, http::request as http_request, record::
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{
-	body::Incoming, header, server::conn::http1, service::service_fn, Request, Response,
-	StatusCode,
+	body::Incoming, header, server::conn::http1, service::service_fn, Request, Response, StatusCode,
 };
 use hyper_util::rt::TokioIo;
 use serde::Deserialize;

@@ -12,8 +12,8 @@ use crate::{
 	pump::{citizen_ref, entry, official_ref, pump, spread, Counter, Until},
 	Recorder, Summary,
 };
-use accesslog_client::{query::Query, runtime, Client, Keypair};
 use accesslog_client::format::now_ms;
+use accesslog_client::{query::Query, runtime, Client, Keypair};
 use accesslog_testing::synthetic::Rng;
 use serde::Serialize;
 use std::{

@@ -12,12 +12,12 @@
 //! Users are spread over the given node endpoints.
 
 use crate::Recorder;
+use accesslog_client::http::request as http_request;
 use accesslog_client::{
 	pseudonym::{NationalId, PseudonymKey},
 	query::Query,
 	Client,
 };
-use accesslog_client::http::request as http_request;
 use accesslog_testing::synthetic::{parse_start, records, Rng};
 use bytes::Bytes;
 use hyper::{Method, StatusCode};

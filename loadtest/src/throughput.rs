@@ -9,8 +9,8 @@
 //! submitted must be finalized) before the next one starts.
 
 use crate::pump::{entry, pump, scale_encoded, spread, Counter, Pumped, Until};
-use accesslog_client::{runtime, Client, Keypair};
 use accesslog_client::format::now_ms;
+use accesslog_client::{runtime, Client, Keypair};
 use serde::Serialize;
 use std::time::Duration;
 

@@ -489,5 +489,4 @@ mod tests {
 		assert_eq!(entry(0, 0, 0, 0, 2, 5).accessor_ref, official_ref(0));
 		assert_ne!(a.record_hash, b.record_hash);
 	}
-
 }

@@ -187,11 +187,7 @@ fn page_json<Cur, E: Encode>(
 	cursor: impl Fn(Cur) -> String,
 ) -> Result<EntryPage, ErrorObjectOwned> {
 	Ok(EntryPage {
-		items: page
-			.items
-			.into_iter()
-			.map(|(id, e)| entry_json(id, e))
-			.collect::<Result<_, _>>()?,
+		items: page.items.into_iter().map(|(id, e)| entry_json(id, e)).collect::<Result<_, _>>()?,
 		next_cursor: page.next.map(cursor),
 	})
 }
@@ -305,7 +301,9 @@ where
 		let sources = self.client.runtime_api().sources(at).map_err(runtime_error)?;
 		sources
 			.into_iter()
-			.map(|(id, s)| Ok(in_layout::<layout::SourceInfo>(&format!("source {id}"), s)?.to_json(id)))
+			.map(|(id, s)| {
+				Ok(in_layout::<layout::SourceInfo>(&format!("source {id}"), s)?.to_json(id))
+			})
 			.collect()
 	}
 
