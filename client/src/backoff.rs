@@ -6,7 +6,6 @@ use std::time::Duration;
 /// Exponential back-off between retries.
 #[derive(Clone, Debug)]
 pub struct Backoff {
-	first: Duration,
 	max: Duration,
 	next: Duration,
 }
@@ -18,7 +17,7 @@ impl Backoff {
 	/// Waits from [`Backoff::FIRST`], doubling, never above `max` (nor below the first wait).
 	pub fn new(max: Duration) -> Self {
 		let max = max.max(Self::FIRST);
-		Backoff { first: Self::FIRST, max, next: Self::FIRST }
+		Backoff { max, next: Self::FIRST }
 	}
 
 	/// After a failure: how long to wait before the next try (each call doubles the next one).
@@ -30,7 +29,7 @@ impl Backoff {
 
 	/// After a success: the next failure waits the first wait again.
 	pub fn succeeded(&mut self) {
-		self.next = self.first;
+		self.next = Self::FIRST;
 	}
 }
 

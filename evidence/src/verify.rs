@@ -70,8 +70,7 @@ pub fn verify(bundle: &Bundle, validators: &ValidatorSet) -> Result<Verified, Ve
 	let finalized = grandpa::check(&justification, &authorities, validators.set_id)?;
 
 	// 3. The header.
-	let header = check_header(bundle)?;
-	let header_hash = header.hash();
+	let (header, header_hash) = check_header(bundle)?;
 	if header_hash != finalized.hash || header.number != finalized.number {
 		return Err(VerifyError::NotFinalized {
 			finalized_number: finalized.number,
@@ -125,8 +124,8 @@ pub fn verify(bundle: &Bundle, validators: &ValidatorSet) -> Result<Verified, Ve
 	})
 }
 
-/// The bundle's header, checked to be the block the bundle names.
-fn check_header(bundle: &Bundle) -> Result<Header, VerifyError> {
+/// The bundle's header and its hash, checked to be the block the bundle names.
+fn check_header(bundle: &Bundle) -> Result<(Header, [u8; 32]), VerifyError> {
 	let bytes = unhex("block.header", &bundle.block.header)?;
 	let header: Header = decode_all(&bytes).map_err(|e| match e {
 		LayoutError::Trailing(n) => HeaderError::Trailing(n),
@@ -143,7 +142,7 @@ fn check_header(bundle: &Bundle) -> Result<Header, VerifyError> {
 		}
 		.into());
 	}
-	Ok(header)
+	Ok((header, hash))
 }
 
 /// The proven bytes of one item, checked to be under its own `key` and equal to `value`.

@@ -25,7 +25,7 @@ use crate::{
 };
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
-use std::fmt;
+use std::{collections::BTreeMap, fmt};
 
 /// Why a line is not a valid record: the field and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -70,50 +70,6 @@ pub struct PlatformRecord {
 	pub records: u32,
 	/// blake2-256 of the raw line.
 	pub record_hash: [u8; 32],
-}
-
-/// The fields of a record this module reads; any others are kept only in the record hash.
-#[derive(Default)]
-struct Raw {
-	ts: Option<Value>,
-	request_id: Option<Value>,
-	source: Option<Value>,
-	seq: Option<Value>,
-	agency: Option<Value>,
-	system: Option<Value>,
-	user_id: Option<Value>,
-	citizen_id: Option<Value>,
-	method: Option<Value>,
-	api: Option<Value>,
-	purpose: Option<Value>,
-	status: Option<Value>,
-	records: Option<Value>,
-}
-
-impl Raw {
-	fn from_entries(entries: Vec<(String, Value)>) -> Raw {
-		let mut raw = Raw::default();
-		for (k, v) in entries {
-			let slot = match k.as_str() {
-				"ts" => &mut raw.ts,
-				"request_id" => &mut raw.request_id,
-				"source" => &mut raw.source,
-				"seq" => &mut raw.seq,
-				"agency" => &mut raw.agency,
-				"system" => &mut raw.system,
-				"user_id" => &mut raw.user_id,
-				"citizen_id" => &mut raw.citizen_id,
-				"method" => &mut raw.method,
-				"api" => &mut raw.api,
-				"purpose" => &mut raw.purpose,
-				"status" => &mut raw.status,
-				"records" => &mut raw.records,
-				_ => continue,
-			};
-			*slot = Some(v);
-		}
-		raw
-	}
 }
 
 /// The members of a JSON object in order; a repeated key is an error (a second `citizen_id`
@@ -222,8 +178,9 @@ pub fn parse_fields(
 	record_hash: [u8; 32],
 	now_ms: u64,
 ) -> Result<PlatformRecord, RecordError> {
-	let raw = Raw::from_entries(fields);
-	let ts = text("ts", raw.ts, 64)?;
+	// Fields the record does not use stay in the map, unread.
+	let mut raw: BTreeMap<String, Value> = fields.into_iter().collect();
+	let ts = text("ts", raw.remove("ts"), 64)?;
 	let occurred = chrono::DateTime::parse_from_rfc3339(&ts)
 		.map_err(|e| err("ts", format!("not an RFC 3339 timestamp ({e})")))?
 		.timestamp_millis();
@@ -233,17 +190,17 @@ pub fn parse_fields(
 	if occurred > (now_ms.min(i64::MAX as u64) as i64).saturating_add(MAX_CLOCK_SKEW_MS as i64) {
 		return Err(err("ts", "more than 5 minutes in the future: check the source's clock"));
 	}
-	let seq = integer("seq", raw.seq)?;
+	let seq = integer("seq", raw.remove("seq"))?;
 	if seq == 0 {
 		return Err(err("seq", "sequence numbers start at 1"));
 	}
-	let status = integer("status", raw.status)?;
+	let status = integer("status", raw.remove("status"))?;
 	if !(100..=599).contains(&status) {
 		return Err(err("status", format!("{status} is not an HTTP status (100-599)")));
 	}
-	let records = integer("records", raw.records)?;
+	let records = integer("records", raw.remove("records"))?;
 	let records = u32::try_from(records).map_err(|_| err("records", "too large"))?;
-	let citizen = match raw.citizen_id {
+	let citizen = match raw.remove("citizen_id") {
 		Some(Value::String(s)) => {
 			NationalId::parse(&s).map_err(|e| err("citizen_id", e.to_string()))?
 		},
@@ -252,23 +209,23 @@ pub fn parse_fields(
 			return Err(err("citizen_id", format!("must be a string, got {}", kind(&other))))
 		},
 	};
-	let method = text("method", raw.method, 16)?;
-	let api = text("api", raw.api, MAX_TEXT_LEN)?;
+	let method = text("method", raw.remove("method"), 16)?;
+	let api = text("api", raw.remove("api"), MAX_TEXT_LEN)?;
 	let action = format!("{method} {api}");
 	if action.len() > MAX_TEXT_LEN {
 		return Err(err("api", format!("method and path exceed {MAX_TEXT_LEN} bytes")));
 	}
 	Ok(PlatformRecord {
 		occurred_at: occurred as u64,
-		request_id: text("request_id", raw.request_id, 128)?,
-		source: text("source", raw.source, 128)?,
+		request_id: text("request_id", raw.remove("request_id"), 128)?,
+		source: text("source", raw.remove("source"), 128)?,
 		seq,
-		agency: text("agency", raw.agency, MAX_TEXT_LEN)?,
-		system: text("system", raw.system, MAX_TEXT_LEN)?,
-		user_id: text("user_id", raw.user_id, 128)?,
+		agency: text("agency", raw.remove("agency"), MAX_TEXT_LEN)?,
+		system: text("system", raw.remove("system"), MAX_TEXT_LEN)?,
+		user_id: text("user_id", raw.remove("user_id"), 128)?,
 		citizen_id: citizen,
 		action,
-		purpose: text("purpose", raw.purpose, 16)?,
+		purpose: text("purpose", raw.remove("purpose"), 16)?,
 		status: status as u16,
 		records,
 		record_hash,

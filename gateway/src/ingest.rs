@@ -52,7 +52,6 @@ impl Normaliser {
 	/// `allowed` sources (indexes). With a single allowed source whose records do not name it,
 	/// that source is meant.
 	pub fn json(&self, raw: &str, allowed: &[usize], now_ms: u64) -> Result<Accepted, RecordError> {
-		check_line(raw)?;
 		let hash = blake2_256(raw.as_bytes());
 		// The source decides the mapping; find it from the raw record, or the only one allowed.
 		let source = if let [only] = allowed {
@@ -65,6 +64,8 @@ impl Normaliser {
 			let record = parse_line(raw, now_ms)?;
 			return self.finish(record, allowed);
 		};
+		// `parse_line` checks the raw line on the paths above; here it is read directly.
+		check_line(raw)?;
 		let fields = self.canonical(source, object_entries(raw)?)?;
 		self.finish(parse_fields(fields, hash, now_ms)?, allowed)
 	}
