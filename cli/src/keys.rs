@@ -2,7 +2,11 @@
 //! terminal.
 
 use crate::{exit::Failure, KeyArgs, PseudonymArgs};
-use accesslog_client::{keys, pseudonym::PseudonymKey, Keypair};
+use accesslog_client::{
+	keys::{self, KeySource},
+	pseudonym::PseudonymKey,
+	Keypair,
+};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 
@@ -34,18 +38,17 @@ pub enum KeysCommand {
 	},
 }
 
-/// A key from `file` if given, else from the environment variable `env`; `hint` says what to
+/// The key named by `file` if given, else by the environment variable `env`; `hint` says what to
 /// give when neither is there.
 fn file_or_env<K>(
 	file: Option<&Path>,
 	env: &str,
-	read_file: fn(&Path) -> accesslog_client::Result<K>,
-	read_env: fn(&str) -> accesslog_client::Result<K>,
+	read: fn(&KeySource) -> accesslog_client::Result<K>,
 	hint: &str,
 ) -> Result<K, Failure> {
 	match file {
-		Some(path) => read_file(path).map_err(Failure::key),
-		None => read_env(env).map_err(|e| {
+		Some(path) => read(&KeySource::File(path.into())).map_err(Failure::key),
+		None => read(&KeySource::Env(env.into())).map_err(|e| {
 			Failure::new(crate::exit::KEY, format!("{}; {hint} {env}", crate::exit::message(&e)))
 		}),
 	}
@@ -56,8 +59,7 @@ pub fn load(args: &KeyArgs) -> Result<Keypair, Failure> {
 	file_or_env(
 		args.key_file.as_deref(),
 		&args.key_env,
-		keys::read_key_file,
-		keys::from_env,
+		KeySource::keypair,
 		"give a key file with --key-file, or the secret URI in",
 	)
 }
@@ -67,8 +69,7 @@ pub fn load_pseudonym(args: &PseudonymArgs) -> Result<PseudonymKey, Failure> {
 	file_or_env(
 		args.pseudonym_key_file.as_deref(),
 		&args.pseudonym_key_env,
-		keys::read_pseudonym_key_file,
-		keys::pseudonym_key_from_env,
+		KeySource::pseudonym_key,
 		"give --pseudonym-key-file, or <key_id>:<hex secret> in",
 	)
 }

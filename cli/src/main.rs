@@ -128,7 +128,8 @@ fn generate(args: GenerateArgs) -> Result<(), Failure> {
 				.map_err(write_err)?;
 		}
 	} else {
-		let start = synthetic::parse_start(&args.start).map_err(Failure::usage)?;
+		let start =
+			synthetic::parse_start(&args.start).map_err(|e| Failure::usage(e.to_string()))?;
 		for r in synthetic::records(args.count, args.seed, start) {
 			let line = match args.format {
 				GenFormat::Jsonl => r.to_json_line(),

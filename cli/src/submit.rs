@@ -7,7 +7,7 @@ use crate::{
 	KeyArgs, PseudonymArgs,
 };
 use accesslog_client::{
-	bulk::{BulkSubmitter, LineError, Options},
+	bulk::{BulkSubmitter, InputLine, LineError, Options, Unreadable},
 	format::now_ms,
 	record::MAX_LINE_LEN,
 	Submitter, Wait,
@@ -51,7 +51,7 @@ enum WaitArg {
 }
 
 /// Read one line of at most `MAX_LINE_LEN` bytes; a longer line is consumed and reported.
-fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<Result<String, String>>> {
+fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<Result<String, Unreadable>>> {
 	let mut buf = Vec::new();
 	let mut too_long = false;
 	loop {
@@ -81,12 +81,12 @@ fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<Result<String,
 		}
 	}
 	if too_long {
-		return Ok(Some(Err(format!("line: longer than {MAX_LINE_LEN} bytes"))));
+		return Ok(Some(Err(Unreadable::TooLong)));
 	}
 	if buf.last() == Some(&b'\r') {
 		buf.pop();
 	}
-	Ok(Some(String::from_utf8(buf).map_err(|_| "line: not valid UTF-8".to_string())))
+	Ok(Some(String::from_utf8(buf).map_err(|_| Unreadable::NotUtf8)))
 }
 
 /// Run `submit`.
@@ -131,7 +131,7 @@ pub async fn run(urls: &[String], args: SubmitArgs) -> Result<(), Failure> {
 			match read_line(&mut reader).map_err(|e| Failure::io("reading the input", e))? {
 				Some(line) => {
 					line_no += 1;
-					chunk.push((line_no, line));
+					chunk.push(InputLine { number: line_no, text: line });
 				},
 				None => break,
 			}
@@ -206,7 +206,9 @@ mod tests {
 		input.extend_from_slice(b"\nlast");
 		let mut reader = std::io::BufReader::with_capacity(4096, &input[..]);
 		assert_eq!(read_line(&mut reader).unwrap(), Some(Ok("first".into())));
-		assert!(read_line(&mut reader).unwrap().unwrap().unwrap_err().contains("longer than"));
+		let long = read_line(&mut reader).unwrap().unwrap().unwrap_err();
+		assert_eq!(long, Unreadable::TooLong);
+		assert!(long.to_string().contains("longer than"));
 		assert_eq!(read_line(&mut reader).unwrap(), Some(Ok("last".into())));
 		assert_eq!(read_line(&mut reader).unwrap(), None);
 	}

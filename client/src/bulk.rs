@@ -66,6 +66,27 @@ pub struct LineError {
 	pub message: String,
 }
 
+/// Why a line of input could not be read as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Unreadable {
+	/// Longer than [`MAX_LINE_LEN`](crate::format::limits::MAX_LINE_LEN) bytes.
+	#[error("line: longer than {} bytes", crate::format::limits::MAX_LINE_LEN)]
+	TooLong,
+	/// Not UTF-8.
+	#[error("line: not valid UTF-8")]
+	NotUtf8,
+}
+
+/// One line of input: its number (from 1) and its text, or why it could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputLine {
+	/// The line number.
+	pub number: u64,
+	/// The text without its line ending.
+	pub text: std::result::Result<String, Unreadable>,
+}
+
 /// Submits the records of one source with one key.
 pub struct BulkSubmitter {
 	client: Client,
@@ -127,11 +148,11 @@ impl BulkSubmitter {
 		(self.source_id, &self.source_name)
 	}
 
-	/// Process one chunk of input lines (`(line number, text)`, or a read error for that line):
-	/// every line ends up stored, counted as already stored, or in `errors`.
+	/// Process one chunk of input lines: every line ends up stored, counted as already stored,
+	/// or in `errors`.
 	pub async fn process(
 		&mut self,
-		lines: Vec<(u64, std::result::Result<String, String>)>,
+		lines: Vec<InputLine>,
 		now_ms: u64,
 		errors: &mut Vec<LineError>,
 	) -> Result<()> {
@@ -142,15 +163,17 @@ impl BulkSubmitter {
 		}
 		// Parse, check the source, fold repeats within the chunk.
 		let mut by_seq: BTreeMap<u64, Pending> = BTreeMap::new();
-		for (line, text) in lines {
-			let record: PlatformRecord =
-				match text.and_then(|t| parse_line(&t, now_ms).map_err(|e| e.to_string())) {
-					Ok(r) => r,
-					Err(message) => {
-						reject(errors, line, message, &mut self.totals);
-						continue;
-					},
-				};
+		for InputLine { number: line, text } in lines {
+			let record: PlatformRecord = match text
+				.map_err(|e| e.to_string())
+				.and_then(|t| parse_line(&t, now_ms).map_err(|e| e.to_string()))
+			{
+				Ok(r) => r,
+				Err(message) => {
+					reject(errors, line, message, &mut self.totals);
+					continue;
+				},
+			};
 			if record.source != self.source_name {
 				reject(
 					errors,

@@ -46,11 +46,36 @@ pub struct Validator {
 	pub grandpa: [u8; 32],
 }
 
+/// Why a call put to the council did not take effect.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotExecuted {
+	/// The call ran and failed with a pallet's error.
+	#[error("{pallet}.{error}: {docs}")]
+	Module {
+		/// The pallet, as the metadata names it (`AccessLog`, `ValidatorSet`, …).
+		pallet: String,
+		/// The error variant.
+		error: String,
+		/// The error's documentation.
+		docs: String,
+	},
+	/// The call ran and failed with a dispatch error of no pallet (bad origin, arithmetic, …).
+	#[error("{0}")]
+	Dispatch(String),
+	/// The council voted the motion down.
+	#[error("the council disapproved the motion")]
+	Disapproved,
+}
+
+/// What a call put to the council led to: it took effect, or why not.
+pub type Outcome = std::result::Result<(), NotExecuted>;
+
 /// What a proposal led to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Proposed {
-	/// The call ran at once (threshold 1): `Ok` or the call's error.
-	Executed(std::result::Result<(), String>),
+	/// The call ran at once (threshold 1).
+	Executed(Outcome),
 	/// A motion is open for votes.
 	Open(Motion),
 }
@@ -170,15 +195,19 @@ fn readable(debug: &str) -> String {
 
 /// A council-executed call's error, named as the runtime names it: `Pallet.Error: docs` for a
 /// pallet error (e.g. `ValidatorSet.KeyInUse: Another validator already uses …`).
-fn event_error(metadata: &subxt::Metadata, e: DispatchError) -> String {
+fn event_error(metadata: &subxt::Metadata, e: DispatchError) -> NotExecuted {
 	if let DispatchError::Module(m) = &e {
 		if let Some(pallet) = metadata.pallet_by_error_index(m.index) {
 			if let Some(variant) = pallet.error_variant_by_index(m.error[0]) {
-				return format!("{}.{}: {}", pallet.name(), variant.name, variant.docs.join(" "));
+				return NotExecuted::Module {
+					pallet: pallet.name().into(),
+					error: variant.name.clone(),
+					docs: variant.docs.join(" "),
+				};
 			}
 		}
 	}
-	format!("{e:?}")
+	NotExecuted::Dispatch(format!("{e:?}"))
 }
 
 impl Client {
@@ -256,11 +285,7 @@ impl Client {
 	/// Propose `call` with a 2/3 threshold of the current council, vote aye with `voters` (the
 	/// first proposes and closes) and close: the whole council procedure in one go, for scripts
 	/// and tests. Returns the executed call's result.
-	pub async fn pass(
-		&self,
-		voters: &[&Submitter],
-		call: RuntimeCall,
-	) -> Result<std::result::Result<(), String>> {
+	pub async fn pass(&self, voters: &[&Submitter], call: RuntimeCall) -> Result<Outcome> {
 		let proposer = voters.first().ok_or_else(|| Error::Invalid("no voters given".into()))?;
 		let threshold = two_thirds(self.council_members().await?.len() as u32);
 		let motion = match self.propose(proposer, call, threshold).await? {
@@ -280,14 +305,10 @@ impl Client {
 	}
 
 	/// Close a motion that has enough votes; returns the executed call's result.
-	pub async fn close(
-		&self,
-		member: &Submitter,
-		motion: &Motion,
-	) -> Result<std::result::Result<(), String>> {
+	pub async fn close(&self, member: &Submitter, motion: &Motion) -> Result<Outcome> {
 		// The bound must cover the proposed call's weight and, with `close` itself, fit in a
 		// block: the council's own limit on a proposal's weight does both (admin calls are far
-		// below it). A fixed bound broke when the runtime's block limit was lowered.
+		// below it), and follows the runtime's block limit where a fixed bound would not.
 		let bound = self
 			.api()
 			.at_current_block()
@@ -304,7 +325,7 @@ impl Client {
 			return Ok(result.map_err(|e| event_error(&metadata, e)));
 		}
 		if events.has::<council::Disapproved>() {
-			return Ok(Err("the council disapproved the motion".into()));
+			return Ok(Err(NotExecuted::Disapproved));
 		}
 		Err(Error::NotIncluded("closing emitted neither Executed nor Disapproved".into()))
 	}

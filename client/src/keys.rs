@@ -13,9 +13,59 @@
 
 use crate::{pseudonym::PseudonymKey, Error, Keypair, Result};
 use serde::{Deserialize, Serialize};
-use std::{path::Path, str::FromStr};
+use std::{
+	path::{Path, PathBuf},
+	str::FromStr,
+};
 use subxt::utils::AccountId32;
 use subxt_signer::SecretUri;
+
+/// Where a secret comes from: a key file (mode 0600) or an environment variable. Configuration
+/// files and command lines name one of the two; this is the one place that reads either.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+	/// A key file: [`KeyFile`] for signing keys, [`PseudonymKeyFile`] for pseudonymisation keys.
+	File(PathBuf),
+	/// An environment variable: a secret URI for signing keys, `<key_id>:<hex secret>` for
+	/// pseudonymisation keys.
+	Env(String),
+}
+
+impl KeySource {
+	/// The source named by exactly one of `file` and `env`; `None` when both or neither are given.
+	pub fn exactly_one(file: Option<PathBuf>, env: Option<String>) -> Option<KeySource> {
+		match (file, env) {
+			(Some(path), None) => Some(KeySource::File(path)),
+			(None, Some(var)) => Some(KeySource::Env(var)),
+			_ => None,
+		}
+	}
+
+	/// The sr25519 signing key it holds.
+	pub fn keypair(&self) -> Result<Keypair> {
+		match self {
+			KeySource::File(path) => read_key_file(path),
+			KeySource::Env(var) => from_env(var),
+		}
+	}
+
+	/// The pseudonymisation key it holds.
+	pub fn pseudonym_key(&self) -> Result<PseudonymKey> {
+		match self {
+			KeySource::File(path) => read_pseudonym_key_file(path),
+			KeySource::Env(var) => pseudonym_key_from_env(var),
+		}
+	}
+}
+
+impl std::fmt::Display for KeySource {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			KeySource::File(path) => write!(f, "key file {}", path.display()),
+			KeySource::Env(var) => write!(f, "environment variable {var}"),
+		}
+	}
+}
 
 /// The contents of a key file.
 #[derive(Clone, Serialize, Deserialize)]
@@ -275,5 +325,24 @@ mod tests {
 			public_info(&from_secret_uri("//Alice").unwrap()).account,
 			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 		);
+	}
+
+	#[test]
+	fn a_key_source_is_a_file_or_a_variable_never_both() {
+		let file = || Some(PathBuf::from("k.json"));
+		let var = || Some("ACCESSLOG_TEST_KEY_SOURCE".to_string());
+		assert_eq!(KeySource::exactly_one(file(), None), Some(KeySource::File("k.json".into())));
+		assert_eq!(
+			KeySource::exactly_one(None, var()),
+			Some(KeySource::Env("ACCESSLOG_TEST_KEY_SOURCE".into()))
+		);
+		assert_eq!(KeySource::exactly_one(file(), var()), None);
+		assert_eq!(KeySource::exactly_one(None, None), None);
+		let unset = KeySource::Env("ACCESSLOG_TEST_KEY_SOURCE_UNSET".into());
+		assert!(unset.keypair().unwrap_err().to_string().contains("is not set"));
+		assert!(unset.pseudonym_key().unwrap_err().to_string().contains("is not set"));
+		let missing = KeySource::File("/nonexistent/k.json".into());
+		assert!(missing.keypair().unwrap_err().to_string().contains("/nonexistent/k.json"));
+		assert_eq!(unset.to_string(), "environment variable ACCESSLOG_TEST_KEY_SOURCE_UNSET");
 	}
 }

@@ -208,9 +208,9 @@ async fn a_single_council_member_cannot_act_alone_in_a_larger_council() {
 
 #[tokio::test]
 async fn reads_at_the_best_block_and_at_old_blocks_do_not_depend_on_subscriptions() {
-	// subxt's default backend answered "cannot find the block header" for blocks its
-	// `chainHead` subscription had not pinned: the best block a moment after the node named it
-	// (a flaky CLI governance test), or any older block. Reads go through the legacy RPCs now.
+	// subxt's default backend answers "cannot find the block header" for blocks its
+	// `chainHead` subscription has not pinned: the best block a moment after the node names it,
+	// or any older block. The client reads through the legacy RPCs, which have no such limit.
 	let node = DevNode::start().await;
 	let client = node.client().await;
 	let alice = Submitter::new(dev::alice());

@@ -36,7 +36,7 @@
 //! sources = ["kcg-household-api"]
 //! ```
 
-use accesslog_client::format::limits::MAX_BATCH_SIZE;
+use accesslog_client::{format::limits::MAX_BATCH_SIZE, keys::KeySource};
 use serde::Deserialize;
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -139,14 +139,30 @@ impl Default for SubmitConfig {
 	}
 }
 
-/// `[pseudonym]`: exactly one of the two.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `[pseudonym]`: `key_file` (a key file `{"key_id": N, "secret": "0x…"}` from `accesslog keys
+/// pseudonym`, mode 0600) or `key_env` (an environment variable holding `<key_id>:<hex secret>`),
+/// exactly one.
+#[derive(Clone, Debug)]
 pub struct PseudonymConfig {
-	/// A key file `{"key_id": N, "secret": "0x…"}` (`accesslog keys pseudonym`), mode 0600.
-	pub key_file: Option<PathBuf>,
-	/// Or an environment variable holding `<key_id>:<hex secret>`.
-	pub key_env: Option<String>,
+	/// Where the key is read from.
+	pub key: KeySource,
+}
+
+/// `[pseudonym]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PseudonymFields {
+	key_file: Option<PathBuf>,
+	key_env: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PseudonymConfig {
+	fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+		let PseudonymFields { key_file, key_env } = PseudonymFields::deserialize(d)?;
+		KeySource::exactly_one(key_file, key_env).map(|key| PseudonymConfig { key }).ok_or_else(
+			|| serde::de::Error::custom("pseudonym: set exactly one of key_file and key_env"),
+		)
+	}
 }
 
 /// `[http]`.
@@ -209,24 +225,54 @@ pub struct SyslogTls {
 }
 
 /// `[[sources]]`: one source of logs, with its own submitter key and field mapping.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct SourceConfig {
 	/// The source's name as registered on chain (and as records name it).
 	pub name: String,
-	/// The submitter key file (`accesslog keys generate`), mode 0600.
-	pub submitter_key_file: Option<PathBuf>,
-	/// Or an environment variable holding the key's secret URI / seed.
-	pub submitter_key_env: Option<String>,
+	/// The submitter key: `submitter_key_file` (`accesslog keys generate`, mode 0600) or
+	/// `submitter_key_env` (an environment variable holding the secret URI), exactly one.
+	pub submitter_key: KeySource,
 	/// Syslog APP-NAME that identifies this source. Default: `name`.
 	pub syslog_app_name: Option<String>,
 	/// Field mapping for a source whose records use other names: canonical field = its field,
 	/// e.g. `citizen_id = "national_id"`. Applies to JSON keys and syslog SD parameters.
-	#[serde(default)]
 	pub mapping: BTreeMap<String, String>,
 	/// Values for canonical fields the source's records lack, e.g. `purpose = "019"`.
-	#[serde(default)]
 	pub defaults: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `[[sources]]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFields {
+	name: String,
+	submitter_key_file: Option<PathBuf>,
+	submitter_key_env: Option<String>,
+	syslog_app_name: Option<String>,
+	#[serde(default)]
+	mapping: BTreeMap<String, String>,
+	#[serde(default)]
+	defaults: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for SourceConfig {
+	fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+		let f = SourceFields::deserialize(d)?;
+		let submitter_key = KeySource::exactly_one(f.submitter_key_file, f.submitter_key_env)
+			.ok_or_else(|| {
+				serde::de::Error::custom(format!(
+					"sources.{}: set exactly one of submitter_key_file and submitter_key_env",
+					f.name
+				))
+			})?;
+		Ok(SourceConfig {
+			name: f.name,
+			submitter_key,
+			syslog_app_name: f.syslog_app_name,
+			mapping: f.mapping,
+			defaults: f.defaults,
+		})
+	}
 }
 
 impl SourceConfig {
@@ -285,134 +331,156 @@ fn default_pull_limit() -> usize {
 	500
 }
 
-/// A configuration problem: where and what.
+/// A configuration file that cannot be used: which file, and why.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct ConfigError {
+#[error("{}: {error}", path.display())]
+pub struct LoadError {
 	/// The file.
-	pub path: String,
+	pub path: PathBuf,
+	/// What is wrong with it.
+	#[source]
+	pub error: ConfigError,
+}
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+	/// The file could not be read.
+	#[error("cannot read: {0}")]
+	Read(#[from] std::io::Error),
+	/// Not TOML, or not this configuration's shape (an unknown, missing or mistyped setting, a
+	/// key given both as file and as variable); the message names the line.
+	#[error("{0}")]
+	Syntax(#[from] toml::de::Error),
+	/// A setting breaks one of [`Config::check`]'s rules.
+	#[error(transparent)]
+	Rule(#[from] RuleError),
+}
+
+/// A setting that breaks a rule: the setting's path (`submit.batch_size`, `sources.NAME`, …) and
+/// what to change.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct RuleError {
+	/// The setting, as a dotted path.
+	pub setting: String,
 	/// What is wrong and how to fix it.
 	pub message: String,
 }
 
+fn rule(setting: impl Into<String>, message: impl Into<String>) -> RuleError {
+	RuleError { setting: setting.into(), message: message.into() }
+}
+
 impl Config {
 	/// Read and check `path`.
-	pub fn load(path: &Path) -> Result<Config, ConfigError> {
-		let fail = |message: String| ConfigError { path: path.display().to_string(), message };
-		let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-		let config: Config = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
-		config.check().map_err(fail)?;
-		Ok(config)
+	pub fn load(path: &Path) -> Result<Config, LoadError> {
+		let text = std::fs::read_to_string(path)
+			.map_err(|e| LoadError { path: path.into(), error: e.into() })?;
+		Config::parse(&text).map_err(|error| LoadError { path: path.into(), error })
 	}
 
 	/// Parse and check a configuration given as text (relative paths stay relative).
-	pub fn parse(text: &str) -> Result<Config, String> {
-		let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+	pub fn parse(text: &str) -> Result<Config, ConfigError> {
+		let config: Config = toml::from_str(text)?;
 		config.check()?;
 		Ok(config)
 	}
 
 	/// Every rule the configuration must satisfy, with the setting named.
-	pub fn check(&self) -> Result<(), String> {
+	pub fn check(&self) -> Result<(), RuleError> {
 		if self.nodes.is_empty() {
-			return Err("nodes: give at least one node endpoint (ws://host:9944)".into());
+			return Err(rule("nodes", "give at least one node endpoint (ws://host:9944)"));
 		}
 		if self.queue.capacity == 0 {
-			return Err("queue.capacity: must be at least 1".into());
+			return Err(rule("queue.capacity", "must be at least 1"));
 		}
 		let s = &self.submit;
 		if s.batch_size == 0 || s.batch_size > MAX_BATCH_SIZE {
-			return Err(format!(
-				"submit.batch_size: {} is not in 1..={MAX_BATCH_SIZE}",
-				s.batch_size
+			return Err(rule(
+				"submit.batch_size",
+				format!("{} is not in 1..={MAX_BATCH_SIZE}", s.batch_size),
 			));
 		}
 		if s.inflight == 0 {
-			return Err("submit.inflight: must be at least 1".into());
-		}
-		match (&self.pseudonym.key_file, &self.pseudonym.key_env) {
-			(Some(_), None) | (None, Some(_)) => {},
-			_ => return Err("pseudonym: set exactly one of key_file and key_env".into()),
+			return Err(rule("submit.inflight", "must be at least 1"));
 		}
 		if self.sources.is_empty() {
-			return Err("sources: configure at least one [[sources]]".into());
+			return Err(rule("sources", "configure at least one [[sources]]"));
 		}
 		let mut names = BTreeSet::new();
 		let mut apps = BTreeSet::new();
 		for src in &self.sources {
+			let setting = || format!("sources.{}", src.name);
 			if !names.insert(src.name.as_str()) {
-				return Err(format!("sources: {:?} is configured twice", src.name));
+				return Err(rule("sources", format!("{:?} is configured twice", src.name)));
 			}
 			if !apps.insert(src.app_name()) {
-				return Err(format!(
-					"sources.{}: syslog_app_name {:?} is used by another source",
-					src.name,
-					src.app_name()
+				return Err(rule(
+					setting(),
+					format!("syslog_app_name {:?} is used by another source", src.app_name()),
 				));
-			}
-			match (&src.submitter_key_file, &src.submitter_key_env) {
-				(Some(_), None) | (None, Some(_)) => {},
-				_ => {
-					return Err(format!(
-						"sources.{}: set exactly one of submitter_key_file and submitter_key_env",
-						src.name
-					))
-				},
 			}
 			for field in src.mapping.keys().chain(src.defaults.keys()) {
 				if !CANONICAL_FIELDS.contains(&field.as_str()) {
-					return Err(format!(
-						"sources.{}: {field:?} is not a record field (one of {})",
-						src.name,
-						CANONICAL_FIELDS.join(", ")
+					return Err(rule(
+						setting(),
+						format!(
+							"{field:?} is not a record field (one of {})",
+							CANONICAL_FIELDS.join(", ")
+						),
 					));
 				}
 			}
 		}
 		let mut tokens = BTreeSet::new();
 		for c in &self.clients {
+			let setting = || format!("clients.{}", c.name);
 			let hash = c.token_sha256.trim_start_matches("0x");
 			if hash.len() != 64 || !hash.chars().all(|ch| ch.is_ascii_hexdigit()) {
-				return Err(format!(
-					"clients.{}: token_sha256 must be 64 hex digits (sha256 of the token)",
-					c.name
+				return Err(rule(
+					setting(),
+					"token_sha256 must be 64 hex digits (sha256 of the token)",
 				));
 			}
 			if !tokens.insert(hash.to_ascii_lowercase()) {
-				return Err(format!("clients.{}: token already used by another client", c.name));
+				return Err(rule(setting(), "token already used by another client"));
 			}
 			for s in &c.sources {
 				if !names.contains(s.as_str()) {
-					return Err(format!("clients.{}: source {s:?} is not in [[sources]]", c.name));
+					return Err(rule(setting(), format!("source {s:?} is not in [[sources]]")));
 				}
 			}
 		}
 		if let Some(http) = &self.http {
 			if http.tls_cert.is_some() != http.tls_key.is_some() {
-				return Err("http: set both tls_cert and tls_key, or neither".into());
+				return Err(rule("http", "set both tls_cert and tls_key, or neither"));
 			}
 			if self.clients.is_empty() {
-				return Err(
-					"http: no [[clients]] configured, so no request could authenticate".into()
-				);
+				return Err(rule(
+					"http",
+					"no [[clients]] configured, so no request could authenticate",
+				));
 			}
 		}
 		let mut feeds = BTreeSet::new();
 		for p in &self.pull {
+			let setting = || format!("pull.{}", p.name);
 			if !feeds.insert(p.name.as_str()) {
-				return Err(format!("pull: feed {:?} is configured twice", p.name));
+				return Err(rule("pull", format!("feed {:?} is configured twice", p.name)));
 			}
 			if !names.contains(p.source.as_str()) {
-				return Err(format!(
-					"pull.{}: source {:?} is not in [[sources]]",
-					p.name, p.source
+				return Err(rule(
+					setting(),
+					format!("source {:?} is not in [[sources]]", p.source),
 				));
 			}
 			if !p.url.starts_with("http://") {
-				return Err(format!("pull.{}: url must be http://host:port/path", p.name));
+				return Err(rule(setting(), "url must be http://host:port/path"));
 			}
 			if p.limit == 0 {
-				return Err(format!("pull.{}: limit must be at least 1", p.name));
+				return Err(rule(setting(), "limit must be at least 1"));
 			}
 		}
 		Ok(())
@@ -478,13 +546,37 @@ submitter_key_env = "S"
 			(format!("{BASE}[http]\nlisten = \"127.0.0.1:0\"\n"), "no [[clients]]"),
 			(format!("{BASE}bogus = 1\n"), "unknown field"),
 			(
+				BASE.replace("key_env = \"K\"", "key_env = \"K\"\nkey_file = \"k.json\""),
+				"pseudonym: set exactly one of key_file and key_env",
+			),
+			(
+				BASE.replace("submitter_key_env = \"S\"", ""),
+				"sources.a: set exactly one of submitter_key_file and submitter_key_env",
+			),
+			(
 				format!("{BASE}[[pull]]\nname = \"p\"\nsource = \"a\"\nurl = \"ftp://x\"\n"),
 				"url must be http",
 			),
 		];
 		for (text, expected) in cases {
-			let e = Config::parse(&text).unwrap_err();
+			let e = Config::parse(&text).unwrap_err().to_string();
 			assert!(e.contains(expected), "{e:?} should contain {expected:?}");
 		}
+	}
+
+	#[test]
+	fn errors_are_typed_by_kind() {
+		let broken_rule = Config::parse(&BASE.replace("[\"ws://127.0.0.1:9944\"]", "[]"));
+		assert!(
+			matches!(&broken_rule, Err(ConfigError::Rule(RuleError { setting, .. })) if setting == "nodes"),
+			"{broken_rule:?}"
+		);
+		assert!(matches!(Config::parse("nodes = ["), Err(ConfigError::Syntax(_))));
+		let c = Config::parse(BASE).unwrap();
+		assert_eq!(c.pseudonym.key, KeySource::Env("K".into()));
+		assert_eq!(c.sources[0].submitter_key, KeySource::Env("S".into()));
+		let missing = Config::load(Path::new("/nonexistent/gateway.toml")).unwrap_err();
+		assert!(matches!(missing.error, ConfigError::Read(_)));
+		assert!(missing.to_string().starts_with("/nonexistent/gateway.toml: cannot read: "));
 	}
 }

@@ -57,10 +57,9 @@ fn error(status: StatusCode, message: impl Into<String>) -> Resp {
 
 /// Bind the HTTP(S) listener and serve in the background; returns the bound address.
 pub async fn serve(shared: Arc<Shared>, config: &HttpConfig) -> Result<SocketAddr, StartError> {
-	let listener = TcpListener::bind(config.listen)
-		.await
-		.map_err(|e| StartError(format!("http.listen {}: {e}", config.listen)))?;
-	let addr = listener.local_addr().map_err(|e| StartError(e.to_string()))?;
+	let bind = |error| StartError::Bind { setting: "http.listen", addr: config.listen, error };
+	let listener = TcpListener::bind(config.listen).await.map_err(bind)?;
+	let addr = listener.local_addr().map_err(bind)?;
 	let tls = match (&config.tls_cert, &config.tls_key) {
 		(Some(cert), Some(key)) => Some(crate::tls::acceptor(cert, key, None)?),
 		_ => None,
@@ -68,8 +67,8 @@ pub async fn serve(shared: Arc<Shared>, config: &HttpConfig) -> Result<SocketAdd
 	let mut tokens = Vec::new();
 	for (i, c) in shared.config.clients.iter().enumerate() {
 		let hex = c.token_sha256.trim_start_matches("0x");
-		let bytes = hex::decode(hex).map_err(|e| StartError(format!("clients.{}: {e}", c.name)))?;
-		tokens.push((bytes.try_into().expect("64 hex digits, checked; qed"), i));
+		let bytes = hex::decode(hex).expect("64 hex digits, checked by Config::check; qed");
+		tokens.push((bytes.try_into().expect("64 hex digits, checked by Config::check; qed"), i));
 	}
 	let api = Arc::new(Api {
 		shared,

@@ -28,11 +28,7 @@ pub mod submit;
 pub mod syslog;
 pub mod tls;
 
-use accesslog_client::{
-	keys::{from_env, pseudonym_key_from_env, read_key_file, read_pseudonym_key_file},
-	record::RecordError,
-	Submitter,
-};
+use accesslog_client::{record::RecordError, Submitter};
 use config::Config;
 use ingest::{Accepted, Normaliser};
 use metrics::Metrics;
@@ -46,10 +42,37 @@ use tokio::sync::mpsc;
 
 pub use accesslog_client::format::now_ms;
 
-/// A start-up failure: what and how to fix it.
+/// A start-up failure: which setting, and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct StartError(pub String);
+#[non_exhaustive]
+pub enum StartError {
+	/// A configured key cannot be read (`setting`: `pseudonym` or `sources.NAME`).
+	#[error("{setting}: {error}")]
+	Key {
+		/// The setting naming the key.
+		setting: String,
+		/// Why it cannot be read.
+		#[source]
+		error: accesslog_client::Error,
+	},
+	/// The durable queue cannot be opened or read.
+	#[error(transparent)]
+	Queue(#[from] queue::QueueError),
+	/// A listener cannot be bound (`setting`: `http.listen`, `syslog.tcp`, …).
+	#[error("{setting} {addr}: {error}")]
+	Bind {
+		/// The setting naming the address.
+		setting: &'static str,
+		/// The address.
+		addr: std::net::SocketAddr,
+		/// What the operating system said.
+		#[source]
+		error: std::io::Error,
+	},
+	/// A TLS certificate, key or CA file is unusable.
+	#[error(transparent)]
+	Tls(#[from] tls::TlsError),
+}
 
 /// What every input shares.
 pub struct Shared {
@@ -249,27 +272,23 @@ impl Gateway {
 	/// restart are checked against the chain first), bind every configured listener and start
 	/// the pull feeds. Fails with what to fix when a key, the queue or a port is unusable.
 	pub async fn start(config: Config) -> Result<Gateway, StartError> {
-		let key = match (&config.pseudonym.key_file, &config.pseudonym.key_env) {
-			(Some(path), _) => read_pseudonym_key_file(path),
-			(_, Some(var)) => pseudonym_key_from_env(var),
-			_ => unreachable!("checked by Config::check; qed"),
-		}
-		.map_err(|e| StartError(format!("pseudonym key: {e}")))?;
+		let key = config
+			.pseudonym
+			.key
+			.pseudonym_key()
+			.map_err(|error| StartError::Key { setting: "pseudonym".into(), error })?;
 		let mut submitters = Vec::new();
 		for s in &config.sources {
-			let pair = match (&s.submitter_key_file, &s.submitter_key_env) {
-				(Some(path), _) => read_key_file(path),
-				(_, Some(var)) => from_env(var),
-				_ => unreachable!("checked by Config::check; qed"),
-			}
-			.map_err(|e| StartError(format!("sources.{}: submitter key: {e}", s.name)))?;
+			let pair = s.submitter_key.keypair().map_err(|error| StartError::Key {
+				setting: format!("sources.{}", s.name),
+				error,
+			})?;
 			submitters.push(Arc::new(Submitter::new(pair)));
 		}
-		let queue = Queue::open(&config.queue.dir, config.queue.capacity)
-			.map_err(|e| StartError(e.to_string()))?;
+		let queue = Queue::open(&config.queue.dir, config.queue.capacity)?;
 		let metrics = Arc::new(Metrics::new());
 		let mut unknown: Vec<Vec<Item>> = vec![Vec::new(); config.sources.len()];
-		for (id, q) in queue.pending_records().map_err(|e| StartError(e.to_string()))? {
+		for (id, q) in queue.pending_records()? {
 			match config.source_index(&q.source) {
 				Some(i) => unknown[i].push(Item::new(id, q.entry, q.received_at)),
 				None => tracing::warn!(

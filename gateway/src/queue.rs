@@ -35,8 +35,33 @@ const DEAD: TableDefinition<u64, &[u8]> = TableDefinition::new("dead_letters");
 /// Counters and pull cursors.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
-/// One receipt's progress for [`Queue::update`]: `(id, state, entry id, block hash, error)`.
-pub type ReceiptUpdate = (u64, State, Option<u64>, Option<String>, Option<String>);
+/// One receipt's progress for [`Queue::update`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptUpdate {
+	/// The receipt.
+	pub id: u64,
+	/// Its new state.
+	pub state: State,
+	/// The entry id the chain gave the record.
+	pub entry_id: u64,
+	/// `0x`-hex hash of the block holding it, once known.
+	pub block_hash: Option<String>,
+	/// Why the record is not stored, for [`State::Conflict`].
+	pub error: Option<String>,
+}
+
+impl ReceiptUpdate {
+	/// The record is stored as entry `entry_id` in block `block_hash` (`state`: in a block or
+	/// finalized).
+	pub fn stored(id: u64, state: State, entry_id: u64, block_hash: String) -> Self {
+		ReceiptUpdate { id, state, entry_id, block_hash: Some(block_hash), error: None }
+	}
+
+	/// The chain holds the record's sequence number as entry `entry_id` with other content.
+	pub fn conflict(id: u64, entry_id: u64, error: String) -> Self {
+		ReceiptUpdate { id, state: State::Conflict, entry_id, block_hash: None, error: Some(error) }
+	}
+}
 
 /// A queue failure (disk, corruption): the caller answers 500 / retries; nothing was written.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -573,7 +598,7 @@ impl Queue {
 		{
 			let mut queue = w.open_table(QUEUE).map_err(qe)?;
 			let mut receipts = w.open_table(RECEIPTS).map_err(qe)?;
-			for (id, state, entry_id, block_hash, error) in updates {
+			for ReceiptUpdate { id, state, entry_id, block_hash, error } in updates {
 				let mut receipt: Receipt = match receipts.get(*id).map_err(qe)? {
 					Some(v) => serde_json::from_slice(v.value()).map_err(qe)?,
 					None => continue,
@@ -582,7 +607,7 @@ impl Queue {
 					continue;
 				}
 				receipt.state = *state;
-				receipt.entry_id = *entry_id;
+				receipt.entry_id = Some(*entry_id);
 				receipt.block_hash = block_hash.clone();
 				receipt.error = error.clone();
 				receipts.insert(*id, json(&receipt).as_slice()).map_err(qe)?;
@@ -726,7 +751,7 @@ mod tests {
 			vec![Appended::Existing(2)]
 		);
 		let changes = q.changes();
-		q.update(&[(1, State::Finalized, Some(0), Some("0xab".into()), None)]).unwrap();
+		q.update(&[ReceiptUpdate::stored(1, State::Finalized, 0, "0xab".into())]).unwrap();
 		assert!(changes.has_changed().unwrap());
 		assert_eq!(q.pending(), 1);
 		let r = q.receipt(1).unwrap().unwrap();
@@ -735,7 +760,7 @@ mod tests {
 			(State::Finalized, Some(0), Some("0xab"))
 		);
 		// A finalized receipt never goes back.
-		q.update(&[(1, State::InBlock, Some(5), None, None)]).unwrap();
+		q.update(&[ReceiptUpdate::stored(1, State::InBlock, 5, "0xcd".into())]).unwrap();
 		assert_eq!(q.receipt(1).unwrap().unwrap().state, State::Finalized);
 		q.append(vec![record(3, 3)], true, None, 1).unwrap();
 		assert_eq!(q.pending(), 2);

@@ -12,7 +12,7 @@ use crate::{
 	config::SubmitConfig,
 	metrics::Metrics,
 	now_ms,
-	queue::{Queue, State},
+	queue::{Queue, ReceiptUpdate, State},
 };
 use accesslog_client::{
 	backoff::Backoff,
@@ -268,7 +268,7 @@ impl Worker {
 				let updates: Vec<_> = items
 					.iter()
 					.zip(entry_ids)
-					.map(|(i, e)| (i.id, State::InBlock, Some(e), Some(block.clone()), None))
+					.map(|(i, e)| ReceiptUpdate::stored(i.id, State::InBlock, e, block.clone()))
 					.collect();
 				self.queue.update(&updates)
 			},
@@ -281,7 +281,7 @@ impl Worker {
 				let updates: Vec<_> = items
 					.iter()
 					.zip(entry_ids)
-					.map(|(i, e)| (i.id, State::Finalized, Some(e), Some(block.clone()), None))
+					.map(|(i, e)| ReceiptUpdate::stored(i.id, State::Finalized, e, block.clone()))
 					.collect();
 				self.queue.update(&updates)?;
 				self.finalized(&items);
@@ -349,7 +349,7 @@ impl Worker {
 							h
 						},
 					};
-					updates.push((item.id, State::Finalized, Some(e.id), Some(block), None));
+					updates.push(ReceiptUpdate::stored(item.id, State::Finalized, e.id, block));
 					done.push(item);
 				} else {
 					self.metrics.conflicts.inc();
@@ -362,7 +362,7 @@ impl Worker {
 						 source reused a sequence number",
 						item.entry.seq, e.id
 					);
-					updates.push((item.id, State::Conflict, Some(e.id), None, Some(error)));
+					updates.push(ReceiptUpdate::conflict(item.id, e.id, error));
 				}
 			} else if at_best.contains_key(&item.entry.seq) {
 				still.push(item);

@@ -121,11 +121,14 @@ pub async fn serve_tcp(
 	addr: SocketAddr,
 	tls: Option<TlsAcceptor>,
 ) -> Result<SocketAddr, StartError> {
-	let input = if tls.is_some() { "syslog-tls" } else { "syslog-tcp" };
-	let listener = TcpListener::bind(addr)
-		.await
-		.map_err(|e| StartError(format!("syslog {input} listen {addr}: {e}")))?;
-	let bound = listener.local_addr().map_err(|e| StartError(e.to_string()))?;
+	let (input, setting) = if tls.is_some() {
+		("syslog-tls", "syslog.tls.listen")
+	} else {
+		("syslog-tcp", "syslog.tcp")
+	};
+	let bind = |error| StartError::Bind { setting, addr, error };
+	let listener = TcpListener::bind(addr).await.map_err(bind)?;
+	let bound = listener.local_addr().map_err(bind)?;
 	crate::serve_connections(listener, input, move |stream, peer| {
 		let (shared, tls) = (shared.clone(), tls.clone());
 		async move {
@@ -249,10 +252,9 @@ async fn process(
 
 /// Bind the UDP listener; returns the bound address.
 pub async fn serve_udp(shared: Arc<Shared>, addr: SocketAddr) -> Result<SocketAddr, StartError> {
-	let socket = UdpSocket::bind(addr)
-		.await
-		.map_err(|e| StartError(format!("syslog udp listen {addr}: {e}")))?;
-	let bound = socket.local_addr().map_err(|e| StartError(e.to_string()))?;
+	let bind = |error| StartError::Bind { setting: "syslog.udp", addr, error };
+	let socket = UdpSocket::bind(addr).await.map_err(bind)?;
+	let bound = socket.local_addr().map_err(bind)?;
 	tokio::spawn(async move {
 		let mut buf = vec![0u8; 65_536];
 		loop {

@@ -4,11 +4,10 @@ use polkadot_sdk::*;
 
 /// This node's default `--trie-cache-size`: none (the SDK's default is 1 GiB).
 ///
-/// Measured on the local three-validator network (docs/performance.md, `throughput`): with the
-/// SDK's cache, merging each full block's trie nodes into the shared cache and evicting from it
-/// cost more than the cache saved, and authoring a block of 3,750 entries slowed from 0.3 s to
-/// over 1 s as the chain grew, so blocks came late and forked (1,205 entries/s); without it the
-/// same run held the block limit (1,878/s). Pass `--trie-cache-size` to choose another.
+/// Every full block writes thousands of new trie nodes; with the shared cache, merging them into
+/// it and evicting from it costs more than the cache saves, and block authoring slows as the
+/// chain grows (docs/performance.md, `throughput`, has the runs with and without it). Pass
+/// `--trie-cache-size` to choose another.
 pub const DEFAULT_TRIE_CACHE_SIZE: &str = "0";
 
 /// Options of `accesslog-node`.
@@ -26,8 +25,8 @@ pub struct Cli {
 	/// GRANDPA's gossip duration in milliseconds. A voter prevotes after twice this and precommits
 	/// after four times this (or sooner once the round is decided), so one finality round takes
 	/// about four gossip durations. The SDK templates use 333 ms (Polkadot 1000 ms, for a
-	/// world-wide network); a validator set on one LAN answers in a few milliseconds, and 100 ms
-	/// cuts a record's wait for finality from ~1.4 s to ~0.4 s (docs/performance.md).
+	/// world-wide network); a validator set on one LAN answers in a few milliseconds, so 100 ms
+	/// is ample and a record waits a third as long for finality (docs/performance.md, `sla`).
 	#[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(20..=5000))]
 	pub grandpa_gossip_ms: u64,
 }

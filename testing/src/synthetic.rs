@@ -236,9 +236,19 @@ pub fn records(
 }
 
 /// The start time parsed from RFC 3339 (e.g. [`DEFAULT_START`]).
-pub fn parse_start(s: &str) -> Result<DateTime<FixedOffset>, String> {
-	DateTime::parse_from_rfc3339(s)
-		.map_err(|e| format!("start time {s:?} is not RFC 3339 (like {DEFAULT_START}): {e}"))
+pub fn parse_start(s: &str) -> Result<DateTime<FixedOffset>, BadStart> {
+	DateTime::parse_from_rfc3339(s).map_err(|error| BadStart { given: s.into(), error })
+}
+
+/// A start time that is not RFC 3339.
+#[derive(Debug, thiserror::Error)]
+#[error("start time {given:?} is not RFC 3339 (like {DEFAULT_START}): {error}")]
+pub struct BadStart {
+	/// What was given.
+	pub given: String,
+	/// Why it does not parse.
+	#[source]
+	pub error: chrono::ParseError,
 }
 
 /// What a correct ingester does with a hostile case.

@@ -26,9 +26,9 @@ parameter_types! {
 	pub const Version: RuntimeVersion = VERSION;
 
 	/// Up to 0.5 s of execution per 2 s block (0.375 s of it for normal transactions: ~5,400
-	/// entries): every validator must execute and commit the block inside the slot, and on a
-	/// small machine three of them share the cores (docs/performance.md, throughput). 1 s made
-	/// full blocks take 1.5-4.7 s to author on the 2-core test machine, and forks followed.
+	/// entries): every validator must execute and commit the block inside the slot, also when
+	/// three of them share a small machine's cores; a full block of twice this weight takes
+	/// longer than the slot to author there, and forks follow (docs/performance.md, throughput).
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
 		Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND / 2, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
@@ -49,9 +49,9 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	/// Measured on a node holding 1 M entries (runtime/src/weights/paritydb_weights.rs), not the
-	/// SDK's reference constants (50 µs a write): a storage item written in a full block costs
-	/// ~9 µs here.
+	/// Benchmarked on a node holding 1 M entries (runtime/src/weights/paritydb_weights.rs), in
+	/// place of the SDK's reference constants, which charge 50 µs a write: several times what a
+	/// write costs on ParityDB here.
 	type DbWeight = crate::weights::paritydb_weights::constants::ParityDbWeight;
 	type Version = Version;
 	/// No balances: accounts exist through the provider references that the access-log pallet
@@ -60,8 +60,8 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
 	/// The SDK's benchmarked execution times over this runtime's `DbWeight` (the `()` default
-	/// charges the SDK's RocksDB constants: ~0.33 ms of extensions per transaction instead of
-	/// ~0.1 ms).
+	/// charges the SDK's RocksDB constants, about three times the extensions' real cost per
+	/// transaction).
 	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
 	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
 }
