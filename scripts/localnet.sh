@@ -188,6 +188,9 @@ case "$cmd" in
 		net_up "$n"
 		for i in $(seq 1 "$n"); do start_node "$i"; done
 		wait_finalized "$n"
+		# The council is Alice, Bob and Charlie: two of them pass the console's audit source.
+		"$REPO_ROOT/scripts/console.sh" up "$(urls)" //Alice //Bob \
+			|| log "the audit console did not start (see .local/console/console.log)"
 		cat <<MSG
 
   Local network: $n validators, each in its own network namespace.
@@ -200,6 +203,7 @@ MSG
 		;;
 	down)
 		need_root
+		"$REPO_ROOT/scripts/console.sh" down
 		for i in $(seq 1 "$(count)"); do stop_node "$i"; done
 		for i in $(seq 1 "$(count)"); do ip netns del "$(ns_of "$i")" 2>/dev/null || true; done
 		ip link del "$BRIDGE" 2>/dev/null || true

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and starts a local development chain (one validator, Alice as council and submitter).
-# State is kept in .local/dev (pass --tmp to start from scratch each time).
+# Builds and starts a local development chain (one validator, Alice as council and submitter)
+# and the audit console against it (scripts/console.sh). State is kept in .local/dev (pass --tmp
+# to start from scratch each time).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$REPO_ROOT/scripts/build.sh"
@@ -19,4 +20,15 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-exec "$NODE_BIN" "${args[@]}" "$@"
+"$NODE_BIN" "${args[@]}" "$@" &
+node=$!
+trap '"$REPO_ROOT/scripts/console.sh" down; kill "$node" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+for _ in $(seq 1 120); do
+	curl -sf -H 'Content-Type: application/json' -d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+		"http://127.0.0.1:$RPC_PORT" >/dev/null && break
+	kill -0 "$node" 2>/dev/null || die "the node stopped"
+	sleep 0.5
+done
+"$REPO_ROOT/scripts/console.sh" up "$ws" //Alice
+wait "$node"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building the chain needs, if missing (idempotent): protoc, clang, mold, and the
-# Rust toolchain of rust-toolchain.toml with the wasm targets and rust-src.
+# Installs what building and testing the chain needs, if missing (idempotent): protoc, clang,
+# mold, node, Chromium with its WebDriver, CJK fonts, and the Rust toolchain of
+# rust-toolchain.toml with the wasm targets and rust-src.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -13,6 +14,11 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v node >/dev/null || missing+=(nodejs)
+# The audit console's browser tests: Debian's Chromium and its WebDriver, and CJK fonts so the
+# zh-TW pages render (and screenshot) as users see them.
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 if ((${#missing[@]})); then
 	log "installing ${missing[*]}"
 	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -12,6 +12,7 @@
 //! - [`bulk`] submits whole log files idempotently (what the chain holds is skipped);
 //! - [`evidence`] builds evidence bundles and verifies them offline;
 //! - [`keys`] generates and loads sr25519 keys;
+//! - [`node`] probes a node's health;
 //! - [`format`](mod@format) (the `accesslog-format` crate, with its [`pseudonym`] and [`record`] modules)
 //!   owns the record layout, the limits and the pseudonymisation every part shares.
 //!
@@ -30,6 +31,7 @@ pub mod evidence;
 pub mod governance;
 pub mod http;
 pub mod keys;
+pub mod node;
 pub mod query;
 mod reconcile;
 pub mod sign;

@@ -1,0 +1,411 @@
+//! Searches: what an auditor may ask, checked before anything is sent anywhere, and run against
+//! the node's indexes. A national ID is checked (format and check digit) and turned into its
+//! reference under every key in use here; the ID itself goes no further than this module.
+
+use accesslog_client::{
+	pseudonym::{NationalId, PseudonymKey},
+	query::Query,
+	rpc_types::EntryJson,
+	Client,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Most rows one search collects (pages, charts and the CSV export are drawn from them).
+pub const MAX_ROWS: usize = 10_000;
+/// Rows per page.
+pub const PAGE_ROWS: usize = 50;
+/// Longest purpose code (as the chain stores it).
+pub const MAX_PURPOSE_LEN: usize = 16;
+
+/// The search form as submitted (every field optional: an empty form shows the form).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Params {
+	/// `citizen`, `official`, `agency`, `source` or `time`.
+	pub kind: String,
+	/// National ID, official ID or agency name.
+	pub q: String,
+	/// Source id (for `source`).
+	pub source: String,
+	/// From: sequence number (for `source`) or local time `YYYY-MM-DDTHH:MM` (others).
+	pub from: String,
+	/// To: as `from`.
+	pub to: String,
+	/// The PDPA purpose code of the search (required when it names a person).
+	pub purpose: String,
+	/// Page number, from 1.
+	pub page: String,
+}
+
+/// A checked search.
+#[derive(Clone, Debug)]
+pub enum Search {
+	/// Accesses to a citizen's data.
+	Citizen(NationalId),
+	/// Accesses by an official.
+	Official(String),
+	/// Accesses by an agency in a time range.
+	Agency {
+		/// The agency's name, exactly as records give it.
+		agency: String,
+		/// Range start, ms.
+		from_ms: u64,
+		/// Range end, ms.
+		to_ms: u64,
+	},
+	/// A source's entries by sequence number.
+	Source {
+		/// Source id.
+		source: u32,
+		/// First sequence number.
+		from: u64,
+		/// Last sequence number.
+		to: u64,
+	},
+	/// Entries in a time range.
+	Time {
+		/// Range start, ms.
+		from_ms: u64,
+		/// Range end, ms.
+		to_ms: u64,
+	},
+}
+
+/// What is wrong with a search form, field by field.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FormError {
+	/// The national ID is malformed (the form says how; nothing was sent).
+	#[error("national ID: {0}")]
+	NationalId(String),
+	/// An official ID is empty or too long.
+	#[error("official ID: give 1 to 128 characters")]
+	Official,
+	/// An agency is empty or too long.
+	#[error("agency: give 1 to 256 characters")]
+	Agency,
+	/// The source is not a number.
+	#[error("source: give the source's id (a number)")]
+	Source,
+	/// A bound is not a number or a time.
+	#[error("{field}: {problem}")]
+	Bound {
+		/// `from` or `to`.
+		field: &'static str,
+		/// What is wrong.
+		problem: String,
+	},
+	/// The range ends before it starts.
+	#[error("the range ends before it starts")]
+	Reversed,
+	/// A search naming a person without a purpose code.
+	#[error("purpose: give the PDPA purpose code of this search (1-16 letters or digits)")]
+	Purpose,
+	/// The page number is not a positive number.
+	#[error("page: give a page number from 1")]
+	Page,
+	/// Not a kind of search.
+	#[error("kind: choose citizen, official, agency, source or time")]
+	Kind,
+}
+
+impl Search {
+	/// Check `p`; `None` for an empty form.
+	pub fn parse(p: &Params) -> Result<Option<Search>, FormError> {
+		let q = p.q.trim();
+		let search = match p.kind.as_str() {
+			"" => return Ok(None),
+			"citizen" => Search::Citizen(
+				NationalId::parse(q).map_err(|e| FormError::NationalId(e.to_string()))?,
+			),
+			"official" => {
+				if q.is_empty() || q.len() > 128 {
+					return Err(FormError::Official);
+				}
+				Search::Official(q.into())
+			},
+			"agency" => {
+				if q.is_empty() || q.len() > 256 {
+					return Err(FormError::Agency);
+				}
+				let (from_ms, to_ms) = time_range(&p.from, &p.to)?;
+				Search::Agency { agency: q.into(), from_ms, to_ms }
+			},
+			"source" => {
+				let source = p.source.trim().parse().map_err(|_| FormError::Source)?;
+				let from = seq_bound("from", &p.from, 1)?;
+				let to = seq_bound("to", &p.to, u64::MAX)?;
+				if to < from {
+					return Err(FormError::Reversed);
+				}
+				Search::Source { source, from, to }
+			},
+			"time" => {
+				let (from_ms, to_ms) = time_range(&p.from, &p.to)?;
+				Search::Time { from_ms, to_ms }
+			},
+			_ => return Err(FormError::Kind),
+		};
+		if search.names_a_person() {
+			let purpose = p.purpose.trim();
+			if purpose.is_empty()
+				|| purpose.len() > MAX_PURPOSE_LEN
+				|| !purpose.chars().all(|c| c.is_ascii_alphanumeric())
+			{
+				return Err(FormError::Purpose);
+			}
+		}
+		Ok(Some(search))
+	}
+
+	/// Whether the search names a person (and so is recorded on chain).
+	pub fn names_a_person(&self) -> bool {
+		matches!(self, Search::Citizen(_) | Search::Official(_))
+	}
+
+	/// The action recorded for it: `GET /search/<kind>` or `GET /export/<kind>.csv`.
+	pub fn action(&self, export: bool) -> String {
+		let kind = match self {
+			Search::Citizen(_) => "citizen",
+			Search::Official(_) => "official",
+			Search::Agency { .. } => "agency",
+			Search::Source { .. } => "source",
+			Search::Time { .. } => "time",
+		};
+		if export {
+			format!("GET /export/{kind}.csv")
+		} else {
+			format!("GET /search/{kind}")
+		}
+	}
+
+	/// The index queries that answer it: one per key for a person, one otherwise.
+	pub fn queries(&self, keys: &[PseudonymKey]) -> Vec<Query> {
+		match self {
+			Search::Citizen(id) => keys.iter().map(|k| Query::Citizen(k.citizen_ref(id))).collect(),
+			Search::Official(id) => {
+				keys.iter().map(|k| Query::Accessor(k.accessor_ref(id))).collect()
+			},
+			Search::Agency { from_ms, to_ms, .. } | Search::Time { from_ms, to_ms } => {
+				vec![Query::Time { from_ms: *from_ms, to_ms: *to_ms }]
+			},
+			Search::Source { source, from, to } => {
+				vec![Query::Sequence { source: *source, from: *from, to: *to }]
+			},
+		}
+	}
+}
+
+/// The page number of `p`, from 1.
+pub fn page_number(p: &Params) -> Result<usize, FormError> {
+	match p.page.trim() {
+		"" => Ok(1),
+		s => s.parse::<usize>().ok().filter(|n| (1..=MAX_ROWS).contains(n)).ok_or(FormError::Page),
+	}
+}
+
+fn seq_bound(field: &'static str, s: &str, default: u64) -> Result<u64, FormError> {
+	match s.trim() {
+		"" => Ok(default),
+		s => s
+			.parse()
+			.map_err(|_| FormError::Bound { field, problem: "give a sequence number".into() }),
+	}
+}
+
+/// A local time (`YYYY-MM-DDTHH:MM`, Taiwan time) as ms since the epoch.
+fn local_time(field: &'static str, s: &str) -> Result<u64, FormError> {
+	let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset; qed");
+	let bad = || FormError::Bound { field, problem: "give a time as YYYY-MM-DDTHH:MM".into() };
+	let naive = chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
+		.or_else(|_| chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
+		.map_err(|_| bad())?;
+	let t = naive.and_local_timezone(tz).single().ok_or_else(bad)?.timestamp_millis();
+	u64::try_from(t).map_err(|_| FormError::Bound { field, problem: "before 1970".into() })
+}
+
+fn time_range(from: &str, to: &str) -> Result<(u64, u64), FormError> {
+	let from_ms = local_time("from", from)?;
+	let to_ms = local_time("to", to)?;
+	if to_ms < from_ms {
+		return Err(FormError::Reversed);
+	}
+	Ok((from_ms, to_ms))
+}
+
+/// What a search found.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+	/// The entries, newest first, at most [`MAX_ROWS`].
+	pub rows: Vec<EntryJson>,
+	/// Whether more matched than were collected.
+	pub truncated: bool,
+}
+
+/// Run `search` on the node.
+pub async fn run(
+	client: &Client,
+	keys: &[PseudonymKey],
+	search: &Search,
+) -> Result<Found, accesslog_client::Error> {
+	let mut rows: BTreeMap<u64, EntryJson> = BTreeMap::new();
+	let mut truncated = false;
+	let rpc = client.query();
+	'queries: for query in search.queries(keys) {
+		let mut cursor = None;
+		loop {
+			let page =
+				rpc.page(&query, cursor, Some(accesslog_client::rpc_types::MAX_PAGE_SIZE)).await?;
+			for e in page.items {
+				if let Search::Agency { agency, .. } = search {
+					if &e.agency != agency {
+						continue;
+					}
+				}
+				if rows.len() >= MAX_ROWS {
+					truncated = true;
+					break 'queries;
+				}
+				rows.insert(e.id, e);
+			}
+			match page.next_cursor {
+				Some(next) => cursor = Some(next),
+				None => break,
+			}
+		}
+	}
+	Ok(Found { rows: rows.into_values().rev().collect(), truncated })
+}
+
+/// Counts of `rows` by `key`, largest first.
+pub fn count_by(rows: &[EntryJson], key: impl Fn(&EntryJson) -> String) -> Vec<(String, u64)> {
+	let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+	for r in rows {
+		*counts.entry(key(r)).or_default() += 1;
+	}
+	let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+	v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+	v.truncate(12);
+	v
+}
+
+/// Counts of `rows` per hour (or per day when they span more than three days), in time order.
+pub fn over_time(rows: &[EntryJson]) -> Vec<(String, u64)> {
+	let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset; qed");
+	let (Some(min), Some(max)) =
+		(rows.iter().map(|r| r.occurred_at).min(), rows.iter().map(|r| r.occurred_at).max())
+	else {
+		return Vec::new();
+	};
+	let daily = max - min > 3 * 86_400_000;
+	let bucket = if daily { 86_400_000 } else { 3_600_000 };
+	let offset = 8 * 3_600_000;
+	let first = (min + offset) / bucket;
+	let last = (max + offset) / bucket;
+	let mut counts = vec![0u64; (last - first + 1) as usize];
+	for r in rows {
+		counts[((r.occurred_at + offset) / bucket - first) as usize] += 1;
+	}
+	counts
+		.into_iter()
+		.enumerate()
+		.map(|(i, c)| {
+			let start = ((first + i as u64) * bucket - offset) as i64;
+			let t = chrono::DateTime::from_timestamp_millis(start)
+				.expect("in range; qed")
+				.with_timezone(&tz);
+			(
+				if daily {
+					t.format("%m-%d").to_string()
+				} else {
+					t.format("%m-%d %H時").to_string()
+				},
+				c,
+			)
+		})
+		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn params(kind: &str, q: &str) -> Params {
+		Params { kind: kind.into(), q: q.into(), purpose: "019".into(), ..Default::default() }
+	}
+
+	#[test]
+	fn a_malformed_national_id_is_a_form_error() {
+		let e = Search::parse(&params("citizen", "A123456788")).unwrap_err();
+		assert!(matches!(e, FormError::NationalId(_)), "{e:?}");
+		assert!(matches!(
+			Search::parse(&params("citizen", "<script>")),
+			Err(FormError::NationalId(_))
+		));
+		assert!(matches!(
+			Search::parse(&params("citizen", "A123456789")),
+			Ok(Some(Search::Citizen(_)))
+		));
+	}
+
+	#[test]
+	fn a_search_naming_a_person_needs_a_purpose() {
+		let mut p = params("official", "officer-7");
+		p.purpose = String::new();
+		assert_eq!(Search::parse(&p).unwrap_err(), FormError::Purpose);
+		p.purpose = "0 19".into();
+		assert_eq!(Search::parse(&p).unwrap_err(), FormError::Purpose);
+		let t = Params {
+			kind: "time".into(),
+			from: "2026-11-20T09:00".into(),
+			to: "2026-11-20T10:00".into(),
+			..Default::default()
+		};
+		assert!(matches!(Search::parse(&t), Ok(Some(Search::Time { .. }))), "no purpose needed");
+	}
+
+	#[test]
+	fn ranges_and_pages_are_checked() {
+		let t = |from: &str, to: &str| Params {
+			kind: "time".into(),
+			from: from.into(),
+			to: to.into(),
+			..Default::default()
+		};
+		assert_eq!(
+			Search::parse(&t("2026-11-20T10:00", "2026-11-20T09:00")).unwrap_err(),
+			FormError::Reversed
+		);
+		assert!(matches!(
+			Search::parse(&t("yesterday", "2026-11-20T09:00")),
+			Err(FormError::Bound { field: "from", .. })
+		));
+		let s = Params { kind: "source".into(), source: "x".into(), ..Default::default() };
+		assert_eq!(Search::parse(&s).unwrap_err(), FormError::Source);
+		let s = Params {
+			kind: "source".into(),
+			source: "0".into(),
+			from: "9".into(),
+			to: "3".into(),
+			..Default::default()
+		};
+		assert_eq!(Search::parse(&s).unwrap_err(), FormError::Reversed);
+		assert_eq!(Search::parse(&params("drop table", "x")).unwrap_err(), FormError::Kind);
+		for bad in ["0", "-1", "99999999999999999999", "1e3"] {
+			let p = Params { page: bad.into(), ..Default::default() };
+			assert_eq!(page_number(&p), Err(FormError::Page), "{bad}");
+		}
+		assert_eq!(page_number(&Params::default()), Ok(1));
+	}
+
+	#[test]
+	fn a_citizen_is_looked_up_under_every_key() {
+		let keys =
+			vec![PseudonymKey::new(1, &[1; 32]).unwrap(), PseudonymKey::new(2, &[2; 32]).unwrap()];
+		let Some(s) = Search::parse(&params("citizen", "A123456789")).unwrap() else { panic!() };
+		let q = s.queries(&keys);
+		assert_eq!(q.len(), 2);
+		assert_ne!(format!("{:?}", q[0]), format!("{:?}", q[1]));
+	}
+}

@@ -1,0 +1,240 @@
+//! The console over plain HTTP against a real dev node: the gates (login, roles, CSRF, forged and
+//! replayed cookies), the search's checks, recording on chain, and hostile records rendered as
+//! text.
+
+mod support;
+
+use accesslog_client::http::request;
+use accesslog_console::web::encode;
+use hyper::{Method, StatusCode};
+use support::{busiest_citizen, setup, Setup, AUDITOR, HOSTILE_AGENCY, OPERATOR};
+
+/// A browser-like client: keeps the cookies it is given.
+struct Browser<'a> {
+	base: &'a str,
+	cookies: Vec<(String, String)>,
+}
+
+/// An answer: status, `Location`, body.
+struct Answer {
+	status: StatusCode,
+	location: String,
+	body: String,
+	headers: hyper::HeaderMap,
+}
+
+impl<'a> Browser<'a> {
+	fn new(s: &'a Setup) -> Self {
+		Browser { base: &s.url, cookies: Vec::new() }
+	}
+
+	fn cookie_header(&self) -> String {
+		self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+	}
+
+	async fn send(&mut self, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
+		let body: String =
+			form.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+		let cookie = self.cookie_header();
+		let mut headers = vec![("cookie", cookie.as_str())];
+		if method == Method::POST {
+			headers.push(("content-type", "application/x-www-form-urlencoded"));
+		}
+		let url = format!("{}{path}", self.base);
+		let (status, h, bytes) = request(method, &url, &headers, body.into()).await.unwrap();
+		for c in h.get_all("set-cookie") {
+			let c = c.to_str().unwrap();
+			let pair = c.split(';').next().unwrap();
+			let (k, v) = pair.split_once('=').unwrap();
+			self.cookies.retain(|(name, _)| name != k);
+			if !v.is_empty() && !c.contains("Max-Age=0") {
+				self.cookies.push((k.to_string(), v.to_string()));
+			}
+		}
+		Answer {
+			status,
+			location: h
+				.get("location")
+				.map(|v| v.to_str().unwrap().to_string())
+				.unwrap_or_default(),
+			body: String::from_utf8(bytes.to_vec()).unwrap(),
+			headers: h,
+		}
+	}
+
+	async fn get(&mut self, path: &str) -> Answer {
+		self.send(Method::GET, path, &[]).await
+	}
+
+	/// The value of the first hidden input `name` in `html`.
+	fn hidden(html: &str, name: &str) -> String {
+		let marker = format!("name=\"{name}\" value=\"");
+		let start =
+			html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+		html[start..start + html[start..].find('"').unwrap()].to_string()
+	}
+
+	/// Log in as `user`; returns the session's CSRF token.
+	async fn login(&mut self, (user, password): (&str, &str)) -> String {
+		let form = self.get("/login").await;
+		let csrf = Self::hidden(&form.body, "csrf");
+		let a = self
+			.send(
+				Method::POST,
+				"/login",
+				&[("csrf", &csrf), ("user", user), ("password", password), ("next", "/sources")],
+			)
+			.await;
+		assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+		assert_eq!(a.location, "/sources");
+		Self::hidden(&self.get("/sources").await.body, "csrf")
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_guards_checks_records_and_escapes() {
+	let s = setup(400).await;
+	let mut anon = Browser::new(&s);
+
+	// Unauthenticated: pages redirect to the login, data answers 401; every answer has the CSP.
+	let a = anon.get("/search").await;
+	assert_eq!((a.status, a.location.as_str()), (StatusCode::SEE_OTHER, "/login?next=/search"));
+	assert!(a.headers["content-security-policy"]
+		.to_str()
+		.unwrap()
+		.contains("script-src 'self' 'wasm-unsafe-eval'"));
+	assert_eq!(anon.get("/entries/0/evidence.json").await.status, StatusCode::UNAUTHORIZED);
+	assert_eq!(anon.get("/events").await.status, StatusCode::UNAUTHORIZED);
+	assert_eq!(
+		anon.send(Method::POST, "/search.csv", &[("kind", "time")]).await.status,
+		StatusCode::UNAUTHORIZED
+	);
+
+	// A login form not loaded by this browser (no matching token) is refused; so is a wrong password.
+	let mut other = Browser::new(&s);
+	let a = other
+		.send(
+			Method::POST,
+			"/login",
+			&[("csrf", "00"), ("user", AUDITOR.0), ("password", AUDITOR.1)],
+		)
+		.await;
+	assert_eq!(a.status, StatusCode::FORBIDDEN);
+	let csrf = Browser::hidden(&other.get("/login").await.body, "csrf");
+	let a = other
+		.send(
+			Method::POST,
+			"/login",
+			&[("csrf", &csrf), ("user", AUDITOR.0), ("password", "wrong")],
+		)
+		.await;
+	assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+	assert!(a.body.contains("帳號或密碼錯誤"), "{}", a.body);
+
+	// A forged session cookie is no session.
+	let mut forged = Browser::new(&s);
+	forged.cookies.push(("console_session".into(), "ab".repeat(32)));
+	assert_eq!(forged.get("/entries").await.status, StatusCode::SEE_OTHER);
+
+	// The operator sees the network, not the auditors' pages or data.
+	let mut op = Browser::new(&s);
+	let op_csrf = op.login(OPERATOR).await;
+	assert_eq!(op.get("/network").await.status, StatusCode::OK);
+	assert_eq!(op.get("/search").await.status, StatusCode::FORBIDDEN);
+	assert_eq!(op.get("/entries/0/evidence.json").await.status, StatusCode::FORBIDDEN);
+	let a = op.send(Method::POST, "/search", &[("csrf", &op_csrf), ("kind", "time")]).await;
+	assert_eq!(a.status, StatusCode::FORBIDDEN);
+
+	// The auditor.
+	let mut au = Browser::new(&s);
+	let csrf = au.login(AUDITOR).await;
+	let before = s.recorded_searches().await.len();
+	// Malformed national IDs and missing purposes are form errors; nothing is recorded.
+	for (q, purpose, expected) in [
+		("A123456788", "019", "身分證字號格式錯誤"),
+		("<script>alert(1)</script>", "019", "身分證字號格式錯誤"),
+		("A123456789", "", "請填寫查詢目的代碼"),
+	] {
+		let a = au
+			.send(
+				Method::POST,
+				"/search",
+				&[("csrf", &csrf), ("kind", "citizen"), ("q", q), ("purpose", purpose)],
+			)
+			.await;
+		assert_eq!(a.status, StatusCode::BAD_REQUEST, "{q}");
+		assert!(a.body.contains(expected), "{q}: {}", a.body);
+		assert!(!a.body.contains("<script>alert(1)"), "echoed unescaped");
+	}
+	// Without the session's token: refused.
+	let a = au.send(Method::POST, "/search", &[("csrf", "x"), ("kind", "time")]).await;
+	assert_eq!(a.status, StatusCode::FORBIDDEN);
+	// Absurd page numbers.
+	let range = [("kind", "time"), ("from", "2026-11-30T00:00"), ("to", "2026-12-31T00:00")];
+	let mut form = vec![("csrf", csrf.as_str()), ("page", "99999999999999999999")];
+	form.extend(range);
+	assert_eq!(au.send(Method::POST, "/search", &form).await.status, StatusCode::BAD_REQUEST);
+	form[1].1 = "500";
+	let a = au.send(Method::POST, "/search", &form).await;
+	assert_eq!(a.status, StatusCode::OK);
+	assert!(a.body.contains("沒有這一頁"), "{}", a.body);
+	assert_eq!(s.recorded_searches().await.len(), before, "no search naming a person ran");
+
+	// A citizen: exactly the generator's rows, and the search on chain.
+	let (citizen, expected) = busiest_citizen(&s.records);
+	let a = au
+		.send(
+			Method::POST,
+			"/search",
+			&[("csrf", &csrf), ("kind", "citizen"), ("q", &citizen), ("purpose", "019")],
+		)
+		.await;
+	assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+	assert!(a.body.contains(&format!("id=\"total\">{expected}<")), "{expected} rows: {}", a.body);
+	assert!(!a.body.contains(&citizen), "the national ID is not echoed back");
+	let recorded = s.wait_recorded(before + 1).await;
+	let entry = recorded.last().expect("the search is on chain");
+	let id = accesslog_client::pseudonym::NationalId::parse(&citizen).unwrap();
+	assert_eq!(entry.citizen_ref, accesslog_client::rpc_types::hex(&s.key.citizen_ref(&id)));
+	assert_eq!(
+		entry.accessor_ref,
+		accesslog_client::rpc_types::hex(&s.key.accessor_ref(AUDITOR.0))
+	);
+	assert_eq!(
+		(entry.action.as_str(), entry.purpose.as_str(), entry.records),
+		("GET /search/citizen", "019", expected.min(50) as u32)
+	);
+
+	// Hostile records render as text, and stay text in the CSV.
+	let page = au.get(&format!("/entries/{}", s.entry_ids[3])).await;
+	assert_eq!(page.status, StatusCode::OK);
+	assert!(!page.body.contains(HOSTILE_AGENCY), "raw markup from a record");
+	assert!(page.body.contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;"), "{}", page.body);
+	let a = au
+		.send(
+			Method::POST,
+			"/search",
+			&[("csrf", &csrf), ("kind", "source"), ("source", "0"), ("from", "4"), ("to", "4")],
+		)
+		.await;
+	assert!(a.body.contains("&lt;script&gt;window.__pwned"), "{}", a.body);
+	assert!(!a.body.contains(HOSTILE_AGENCY));
+	let csv = au
+		.send(Method::POST, "/search.csv", &[range[0], range[1], range[2], ("csrf", &csrf)])
+		.await;
+	assert_eq!(csv.status, StatusCode::OK);
+	assert!(csv.body.starts_with('\u{feff}'), "BOM");
+	assert!(
+		csv.body.contains("\"'=HYPERLINK(\"\"http://x.invalid\"\",\"\"x\"\")\""),
+		"formula neutralised"
+	);
+	assert_eq!(csv.body.trim_end().lines().count(), 1 + s.records.len(), "header and every record");
+
+	// Logout ends the session: the same cookie no longer opens anything.
+	let stolen = au.cookies.clone();
+	let a = au.send(Method::POST, "/logout", &[("csrf", &csrf)]).await;
+	assert_eq!(a.status, StatusCode::SEE_OTHER);
+	let mut replay = Browser::new(&s);
+	replay.cookies = stolen;
+	assert_eq!(replay.get("/entries").await.status, StatusCode::SEE_OTHER);
+}
