@@ -125,7 +125,7 @@ pub async fn register(
 		.into_iter()
 		.any(|s| s.account == account && s.active && s.source == id);
 	if !authorized {
-		pass("authorize the console's key", governance::authorize_submitter(submitter.clone(), id))
+		pass("authorize the console's key", governance::authorize_submitter(*submitter, id))
 			.await?;
 	}
 	Ok(id)

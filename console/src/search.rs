@@ -3,7 +3,7 @@
 //! reference under every key in use here; the ID itself goes no further than this module.
 
 use accesslog_client::{
-	pseudonym::{NationalId, PseudonymKey},
+	pseudonym::{IdError, NationalId, PseudonymKey},
 	query::Query,
 	rpc_types::EntryJson,
 	Client,
@@ -78,7 +78,7 @@ pub enum Search {
 pub enum FormError {
 	/// The national ID is malformed (the form says how; nothing was sent).
 	#[error("national ID: {0}")]
-	NationalId(String),
+	NationalId(IdError),
 	/// An official ID is empty or too long.
 	#[error("official ID: give 1 to 128 characters")]
 	Official,
@@ -116,9 +116,7 @@ impl Search {
 		let q = p.q.trim();
 		let search = match p.kind.as_str() {
 			"" => return Ok(None),
-			"citizen" => Search::Citizen(
-				NationalId::parse(q).map_err(|e| FormError::NationalId(e.to_string()))?,
-			),
+			"citizen" => Search::Citizen(NationalId::parse(q).map_err(FormError::NationalId)?),
 			"official" => {
 				if q.is_empty() || q.len() > 128 {
 					return Err(FormError::Official);

@@ -79,8 +79,11 @@ async fn shot(b: &Browser, name: &str) {
 	}
 }
 
+/// Log in on the login page the browser is on, or on a fresh one.
 async fn login(b: &Browser, base: &str, (user, password): (&str, &str)) {
-	b.goto(&format!("{base}/login")).await.unwrap();
+	if !b.current_url().await.unwrap().as_str().contains("/login") {
+		b.goto(&format!("{base}/login")).await.unwrap();
+	}
 	b.find(Locator::Css("#user")).await.unwrap().send_keys(user).await.unwrap();
 	b.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
 	b.find(Locator::Css("form.login button[type=submit]")).await.unwrap().click().await.unwrap();

@@ -170,7 +170,8 @@ async fn the_console_guards_checks_records_and_escapes() {
 	let a = au.send(Method::POST, "/search", &[("csrf", "x"), ("kind", "time")]).await;
 	assert_eq!(a.status, StatusCode::FORBIDDEN);
 	// Absurd page numbers.
-	let range = [("kind", "time"), ("from", "2026-11-30T00:00"), ("to", "2026-12-31T00:00")];
+	let (from, to) = support::range_of(&s.records);
+	let range = [("kind", "time"), ("from", from.as_str()), ("to", to.as_str())];
 	let mut form = vec![("csrf", csrf.as_str()), ("page", "99999999999999999999")];
 	form.extend(range);
 	assert_eq!(au.send(Method::POST, "/search", &form).await.status, StatusCode::BAD_REQUEST);
@@ -191,7 +192,8 @@ async fn the_console_guards_checks_records_and_escapes() {
 		.await;
 	assert_eq!(a.status, StatusCode::OK, "{}", a.body);
 	assert!(a.body.contains(&format!("id=\"total\">{expected}<")), "{expected} rows: {}", a.body);
-	assert!(!a.body.contains(&citizen), "the national ID is not echoed back");
+	// The ID stays only in the hidden fields the next page and the export post back.
+	assert!(a.body.contains("id=\"q\" name=\"q\" value=\"\""), "the search box is emptied");
 	let recorded = s.wait_recorded(before + 1).await;
 	let entry = recorded.last().expect("the search is on chain");
 	let id = accesslog_client::pseudonym::NationalId::parse(&citizen).unwrap();
@@ -229,6 +231,40 @@ async fn the_console_guards_checks_records_and_escapes() {
 		"formula neutralised"
 	);
 	assert_eq!(csv.body.trim_end().lines().count(), 1 + s.records.len(), "header and every record");
+
+	// English on request, remembered.
+	let a = au.get("/lang?to=en&back=/sources").await;
+	assert_eq!((a.status, a.location.as_str()), (StatusCode::SEE_OTHER, "/sources"));
+	let a = au.get("/sources").await;
+	assert!(
+		a.body.contains("Sources and submitters") && a.body.contains("lang=\"en\""),
+		"{}",
+		a.body
+	);
+	assert_eq!(au.get("/lang?to=en&back=//evil.invalid/").await.location, "/", "only local paths");
+
+	// When the search cannot be recorded (the console's key revoked), it is not run.
+	let alice = accesslog_client::Submitter::new(subxt_signer::sr25519::dev::alice());
+	s.client
+		.pass(
+			&[&alice],
+			accesslog_client::governance::revoke_submitter(
+				subxt_signer::sr25519::dev::bob().public_key().into(),
+			),
+		)
+		.await
+		.unwrap()
+		.unwrap();
+	let a = au
+		.send(
+			Method::POST,
+			"/search",
+			&[("csrf", &csrf), ("kind", "citizen"), ("q", &citizen), ("purpose", "019")],
+		)
+		.await;
+	assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
+	assert!(a.body.contains("could not be recorded on chain"), "{}", a.body);
+	assert!(!a.body.contains("id=\"total\""), "no results shown");
 
 	// Logout ends the session: the same cookie no longer opens anything.
 	let stolen = au.cookies.clone();

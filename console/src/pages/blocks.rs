@@ -47,8 +47,8 @@ fn rows(ctx: &Ctx, app: &App) -> Markup {
 						td { a href={ "/blocks/" (b.number) } { "#" (b.number) } }
 						td { (b.time_ms.map(time).unwrap_or_default()) }
 						td { (short(&b.hash)) }
-						td { @for x in &b.extrinsics { @if x.signer.is_some() { code { (x.call) } " " } } }
-						td { @for e in &b.events { code { (e.name) } " " } }
+						td { @for (name, n) in grouped(b.extrinsics.iter().filter(|x| x.signer.is_some()).map(|x| x.call.as_str())) { code { (name) } @if n > 1 { " ×" (n) } " " } }
+						td { @for (name, n) in grouped(b.events.iter().map(|e| e.name.as_str())) { code { (name) } @if n > 1 { " ×" (n) } " " } }
 						td { (b.entries) }
 						td { @if b.number <= finalized { "✓" } @else { "…" } }
 					}
@@ -56,6 +56,18 @@ fn rows(ctx: &Ctx, app: &App) -> Markup {
 			}
 		}
 	}
+}
+
+/// Names with how often each occurs, in order of first occurrence.
+fn grouped<'a>(names: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
+	let mut out: Vec<(&str, usize)> = Vec::new();
+	for name in names {
+		match out.iter_mut().find(|(n, _)| *n == name) {
+			Some((_, count)) => *count += 1,
+			None => out.push((name, 1)),
+		}
+	}
+	out
 }
 
 /// `GET /blocks/{number}`.

@@ -7,10 +7,12 @@ use crate::{
 	audit::{self, Subject},
 	auth::same_token,
 	charts, csv,
+	i18n::Lang,
 	search::{self, page_number, FormError, Params, Search, PAGE_ROWS},
 	web::{Ctx, Need},
 	App,
 };
+use accesslog_client::pseudonym::IdError;
 use axum::{
 	extract::State,
 	http::{header, StatusCode},
@@ -73,7 +75,16 @@ fn form(ctx: &Ctx, csrf: &str, p: &Params, error: Option<&str>) -> Markup {
 fn form_message(ctx: &Ctx, e: &FormError) -> String {
 	let l = ctx.lang;
 	match e {
-		FormError::NationalId(m) => format!("{}{m}", l.t("身分證字號格式錯誤:", "National ID: ")),
+		FormError::NationalId(e) => {
+			let why = match (l, e) {
+				(Lang::En, e) => e.to_string(),
+				(Lang::Zh, IdError::Length(n)) => format!("身分證字號為 10 個字元,此處為 {n} 個"),
+				(Lang::Zh, IdError::Letter) => "第一個字元須為大寫英文字母 A-Z".into(),
+				(Lang::Zh, IdError::Digits) => "其後須為 9 個數字,第一個數字為 1、2、8 或 9".into(),
+				(Lang::Zh, IdError::CheckDigit) => "檢查碼不符,請確認是否輸入錯誤".into(),
+			};
+			format!("{}{why}", l.t("身分證字號格式錯誤:", "National ID: "))
+		},
 		FormError::Purpose => l
 			.t(
 				"請填寫查詢目的代碼(1 到 16 個英數字)。",

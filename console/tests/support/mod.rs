@@ -58,6 +58,16 @@ pub fn busiest_citizen(records: &[GenRecord]) -> (String, usize) {
 	(id.to_string(), n)
 }
 
+/// A time range (the search form's `from` and `to`, minutes in Taiwan time) holding every record.
+pub fn range_of(records: &[GenRecord]) -> (String, String) {
+	let times: Vec<chrono::DateTime<chrono::FixedOffset>> =
+		records.iter().map(|r| chrono::DateTime::parse_from_rfc3339(&r.ts).unwrap()).collect();
+	let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+	let min = times.iter().min().unwrap().with_timezone(&tz);
+	let max = times.iter().max().unwrap().with_timezone(&tz) + chrono::Duration::minutes(1);
+	(min.format("%Y-%m-%dT%H:%M").to_string(), max.format("%Y-%m-%dT%H:%M").to_string())
+}
+
 /// Start a node, store `count` generated records, register the audit source and start the
 /// console.
 pub async fn setup(count: u64) -> Setup {
@@ -81,7 +91,10 @@ pub async fn setup(count: u64) -> Setup {
 		.unwrap();
 
 	let key = PseudonymKey::new(1, &KEY_SECRET).unwrap();
-	let start = parse_start("2026-11-30T09:00:00+08:00").unwrap();
+	// Two hours ago, so that the records lie before anything the tests do.
+	let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+	let start = (chrono::Utc::now() - chrono::Duration::hours(2)).with_timezone(&tz);
+	let start = parse_start(&start.to_rfc3339()).unwrap();
 	let mut records: Vec<GenRecord> = records(count, 11, start).collect();
 	records[3].agency = HOSTILE_AGENCY.into();
 	records[3].system = HOSTILE_SYSTEM.into();
