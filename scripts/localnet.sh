@@ -188,9 +188,6 @@ case "$cmd" in
 		net_up "$n"
 		for i in $(seq 1 "$n"); do start_node "$i"; done
 		wait_finalized "$n"
-		# The council is Alice, Bob and Charlie: two of them pass the console's audit source.
-		"$REPO_ROOT/scripts/console.sh" up "$(urls)" //Alice //Bob \
-			|| log "the audit console did not start (see .local/console/console.log)"
 		cat <<MSG
 
   Local network: $n validators, each in its own network namespace.

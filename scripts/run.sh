@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's run command. Builds, then starts the local network of three validators, each in its
 # own network namespace with its own IP address (scripts/localnet.sh; needs root, so it re-runs
-# itself with sudo when that is available). Data is kept in .local/net between runs.
+# itself with sudo when that is available), and the audit console (scripts/console.sh). Data is
+# kept in .local/net between runs.
 #   scripts/run.sh                    three validators (--validators N for another count)
 #   scripts/run.sh --dev [--tmp]      one development node instead; no root needed
 # Stop the network with `scripts/localnet.sh down`.
@@ -19,4 +20,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	fi
 	die "the local network needs root (network namespaces); run as root, or: scripts/run.sh --dev"
 fi
-exec "$REPO_ROOT/scripts/localnet.sh" up "$@"
+"$REPO_ROOT/scripts/localnet.sh" up "$@"
+# The audit console on the network; the council is Alice, Bob and Charlie: two of them pass its
+# audit source the first time.
+"$REPO_ROOT/scripts/console.sh" up "$("$REPO_ROOT/scripts/localnet.sh" urls)" //Alice //Bob \
+	|| log "the audit console did not start (see .local/console/console.log)"

@@ -1,6 +1,6 @@
 //! Rendering rows as a table, JSON or CSV.
 
-use accesslog_client::rpc_types::EntryJson;
+use accesslog_client::{format::csv, rpc_types::EntryJson};
 use std::io::Write;
 
 /// Output format of listings.
@@ -14,25 +14,15 @@ pub enum Format {
 	Csv,
 }
 
-/// Quote a CSV field when needed (RFC 4180).
-pub fn csv_field(s: &str) -> String {
-	if s.contains([',', '"', '\n', '\r']) {
-		format!("\"{}\"", s.replace('"', "\"\""))
-	} else {
-		s.to_string()
-	}
-}
-
 /// Print rows (`header` and string cells) as a table or CSV; JSON is handled by the caller.
 pub fn print_rows(format: Format, header: &[&str], rows: &[Vec<String>]) {
 	let stdout = std::io::stdout();
 	let mut out = std::io::BufWriter::new(stdout.lock());
 	match format {
 		Format::Csv => {
-			let _ = writeln!(out, "{}", header.join(","));
+			let _ = writeln!(out, "{}", csv::line(header));
 			for row in rows {
-				let cells: Vec<String> = row.iter().map(|c| csv_field(c)).collect();
-				let _ = writeln!(out, "{}", cells.join(","));
+				let _ = writeln!(out, "{}", csv::line(row));
 			}
 		},
 		Format::Table | Format::Json => {
@@ -125,53 +115,9 @@ pub fn print_entries(format: Format, entries: &[EntryJson]) {
 			eprintln!("{} entries", entries.len());
 		},
 		Format::Csv => {
-			let rows: Vec<Vec<String>> = entries
-				.iter()
-				.map(|e| {
-					vec![
-						e.id.to_string(),
-						e.source.to_string(),
-						e.seq.to_string(),
-						e.occurred_at.to_string(),
-						time(e.occurred_at),
-						e.agency.clone(),
-						e.system.clone(),
-						e.accessor_ref.clone(),
-						e.citizen_ref.clone(),
-						e.key_id.to_string(),
-						e.action.clone(),
-						e.purpose.clone(),
-						e.status.to_string(),
-						e.records.to_string(),
-						e.record_hash.clone(),
-						e.block.to_string(),
-						e.submitter.clone(),
-					]
-				})
-				.collect();
-			print_rows(
-				format,
-				&[
-					"id",
-					"source",
-					"seq",
-					"occurred_at_ms",
-					"occurred_at",
-					"agency",
-					"system",
-					"accessor_ref",
-					"citizen_ref",
-					"key_id",
-					"action",
-					"purpose",
-					"status",
-					"records",
-					"record_hash",
-					"block",
-					"submitter",
-				],
-				&rows,
-			);
+			let rows: Vec<Vec<String>> =
+				entries.iter().map(|e| csv::entry_row(e, time(e.occurred_at)).to_vec()).collect();
+			print_rows(format, &csv::ENTRY_HEADER, &rows);
 		},
 	}
 }
@@ -179,13 +125,6 @@ pub fn print_entries(format: Format, entries: &[EntryJson]) {
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn csv_quotes_only_when_needed() {
-		assert_eq!(csv_field("plain"), "plain");
-		assert_eq!(csv_field("a,b"), "\"a,b\"");
-		assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-	}
 
 	#[test]
 	fn cjk_takes_two_columns() {

@@ -25,6 +25,7 @@
 
 pub mod backoff;
 pub mod bulk;
+pub mod config_file;
 mod connect;
 mod error;
 pub mod evidence;

@@ -6,6 +6,7 @@
 use accesslog_client::{
 	format::ss58,
 	node::{header_number, probe, NodeStatus},
+	rpc_types::EntryJson,
 	runtime, Client,
 };
 use serde::Serialize;
@@ -26,6 +27,8 @@ use tokio::sync::broadcast;
 pub const PROBE_EVERY: Duration = Duration::from_secs(2);
 /// How many recent blocks are kept for the blocks page.
 pub const RECENT_BLOCKS: usize = 60;
+/// How many of the latest entries are kept for the entries page.
+pub const LATEST_ENTRIES: u64 = 50;
 /// How long the finality-lag history reaches back.
 pub const LAG_HISTORY: Duration = Duration::from_secs(3600);
 
@@ -100,6 +103,7 @@ pub struct Watch {
 	blocks: RwLock<VecDeque<Arc<BlockView>>>,
 	lag: RwLock<VecDeque<LagSample>>,
 	finalized: RwLock<u64>,
+	latest: RwLock<Vec<EntryJson>>,
 	updates: broadcast::Sender<Update>,
 }
 
@@ -119,6 +123,7 @@ impl Watch {
 			blocks: RwLock::new(VecDeque::new()),
 			lag: RwLock::new(VecDeque::new()),
 			finalized: RwLock::new(0),
+			latest: RwLock::new(Vec::new()),
 			updates: broadcast::channel(256).0,
 		})
 	}
@@ -148,6 +153,12 @@ impl Watch {
 		*self.finalized.read().expect("not poisoned; qed")
 	}
 
+	/// The latest [`LATEST_ENTRIES`] entries, newest first, as of the last block that stored any
+	/// (read once per such block for every open page).
+	pub fn latest_entries(&self) -> Vec<EntryJson> {
+		self.latest.read().expect("not poisoned; qed").clone()
+	}
+
 	/// Updates from now on.
 	pub fn subscribe(&self) -> broadcast::Receiver<Update> {
 		self.updates.subscribe()
@@ -163,6 +174,10 @@ impl Watch {
 			blocks.truncate(RECENT_BLOCKS);
 		}
 		let _ = self.updates.send(Update::Block(block));
+	}
+
+	fn set_latest(&self, entries: Vec<EntryJson>) {
+		*self.latest.write().expect("not poisoned; qed") = entries;
 	}
 
 	fn set_finalized(&self, number: u64) {
@@ -243,12 +258,16 @@ async fn follow(watch: &Watch, client: &Client) -> Result<(), String> {
 			}
 		}
 	}
+	watch.set_latest(latest_entries(client).await.map_err(|e| e.to_string())?);
 	loop {
 		tokio::select! {
 			head = heads.next() => {
 				let head = head.ok_or("the new-heads subscription ended")?.map_err(|e| e.to_string())?;
 				if let Some(n) = header_number(&head) {
 					if let Some(b) = block_at(client, n).await? {
+						if b.entries > 0 {
+							watch.set_latest(latest_entries(client).await.map_err(|e| e.to_string())?);
+						}
 						watch.push_block(b);
 					}
 				}
@@ -261,6 +280,21 @@ async fn follow(watch: &Watch, client: &Client) -> Result<(), String> {
 			},
 		}
 	}
+}
+
+/// The latest [`LATEST_ENTRIES`] entries at the best block, newest first.
+pub async fn latest_entries(client: &Client) -> Result<Vec<EntryJson>, accesslog_client::Error> {
+	let rpc = client.query();
+	let total = rpc.stats().await?.entries;
+	let ids: Vec<u64> = (total.saturating_sub(LATEST_ENTRIES)..total).rev().collect();
+	let found = futures::future::join_all(ids.iter().map(|id| rpc.entry(*id))).await;
+	let mut rows = Vec::new();
+	for e in found {
+		if let Some(e) = e? {
+			rows.push(e);
+		}
+	}
+	Ok(rows)
 }
 
 /// Block `number` of the best chain, decoded.

@@ -166,57 +166,21 @@ impl<'de> Deserialize<'de> for AuditConfig {
 	}
 }
 
-/// A configuration file that cannot be used: which file, and why.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {error}", path.display())]
-pub struct LoadError {
-	/// The file.
-	pub path: PathBuf,
-	/// What is wrong with it.
-	#[source]
-	pub error: ConfigError,
-}
-
-/// Why a configuration cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-	/// The file could not be read.
-	#[error("cannot read: {0}")]
-	Read(#[from] std::io::Error),
-	/// Not TOML, or not this configuration's shape; the message names the line.
-	#[error("{0}")]
-	Syntax(#[from] toml::de::Error),
-	/// A setting breaks a rule.
-	#[error("{setting}: {message}")]
-	Rule {
-		/// The setting, as a dotted path.
-		setting: String,
-		/// What is wrong and how to fix it.
-		message: String,
-	},
-}
-
-fn rule(setting: impl Into<String>, message: impl Into<String>) -> ConfigError {
-	ConfigError::Rule { setting: setting.into(), message: message.into() }
-}
+pub use accesslog_client::config_file::{rule, ConfigError, LoadError, RuleError};
 
 impl Config {
 	/// Read and check `path`.
 	pub fn load(path: &Path) -> Result<Config, LoadError> {
-		let text = std::fs::read_to_string(path)
-			.map_err(|e| LoadError { path: path.into(), error: e.into() })?;
-		Config::parse(&text).map_err(|error| LoadError { path: path.into(), error })
+		accesslog_client::config_file::load(path, Config::check)
 	}
 
 	/// Parse and check a configuration given as text.
 	pub fn parse(text: &str) -> Result<Config, ConfigError> {
-		let config: Config = toml::from_str(text)?;
-		config.check()?;
-		Ok(config)
+		accesslog_client::config_file::parse(text, Config::check)
 	}
 
-	fn check(&self) -> Result<(), ConfigError> {
+	/// Every rule the configuration must satisfy, with the setting named.
+	pub fn check(&self) -> Result<(), RuleError> {
 		if self.nodes.is_empty() {
 			return Err(rule("nodes", "give at least one node endpoint (ws://host:9944)"));
 		}

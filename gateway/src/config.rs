@@ -331,61 +331,17 @@ fn default_pull_limit() -> usize {
 	500
 }
 
-/// A configuration file that cannot be used: which file, and why.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {error}", path.display())]
-pub struct LoadError {
-	/// The file.
-	pub path: PathBuf,
-	/// What is wrong with it.
-	#[source]
-	pub error: ConfigError,
-}
-
-/// Why a configuration cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-	/// The file could not be read.
-	#[error("cannot read: {0}")]
-	Read(#[from] std::io::Error),
-	/// Not TOML, or not this configuration's shape (an unknown, missing or mistyped setting, a
-	/// key given both as file and as variable); the message names the line.
-	#[error("{0}")]
-	Syntax(#[from] toml::de::Error),
-	/// A setting breaks one of [`Config::check`]'s rules.
-	#[error(transparent)]
-	Rule(#[from] RuleError),
-}
-
-/// A setting that breaks a rule: the setting's path (`submit.batch_size`, `sources.NAME`, …) and
-/// what to change.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{setting}: {message}")]
-pub struct RuleError {
-	/// The setting, as a dotted path.
-	pub setting: String,
-	/// What is wrong and how to fix it.
-	pub message: String,
-}
-
-fn rule(setting: impl Into<String>, message: impl Into<String>) -> RuleError {
-	RuleError { setting: setting.into(), message: message.into() }
-}
+pub use accesslog_client::config_file::{rule, ConfigError, LoadError, RuleError};
 
 impl Config {
 	/// Read and check `path`.
 	pub fn load(path: &Path) -> Result<Config, LoadError> {
-		let text = std::fs::read_to_string(path)
-			.map_err(|e| LoadError { path: path.into(), error: e.into() })?;
-		Config::parse(&text).map_err(|error| LoadError { path: path.into(), error })
+		accesslog_client::config_file::load(path, Config::check)
 	}
 
 	/// Parse and check a configuration given as text (relative paths stay relative).
 	pub fn parse(text: &str) -> Result<Config, ConfigError> {
-		let config: Config = toml::from_str(text)?;
-		config.check()?;
-		Ok(config)
+		accesslog_client::config_file::parse(text, Config::check)
 	}
 
 	/// Every rule the configuration must satisfy, with the setting named.

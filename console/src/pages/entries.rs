@@ -14,9 +14,6 @@ use axum::{
 use maud::{html, Markup};
 use std::sync::Arc;
 
-/// How many of the latest entries the list shows.
-pub const LATEST: u64 = 50;
-
 /// A table of entries, newest first, linking each to its page.
 pub fn table(ctx: &Ctx, rows: &[EntryJson]) -> Markup {
 	let l = ctx.lang;
@@ -69,18 +66,13 @@ pub async fn list(ctx: Ctx, State(app): State<Arc<App>>, Query(f): Query<Fragmen
 	ctx.frame(l.t("最新存取紀錄", "Latest entries"), body).into_response()
 }
 
+/// The latest entries: the watcher's copy, or from the node while the watcher has none yet.
 async fn latest(app: &App) -> Result<Vec<EntryJson>, accesslog_client::Error> {
-	let rpc = app.client.query();
-	let total = rpc.stats().await?.entries;
-	let ids: Vec<u64> = (total.saturating_sub(LATEST)..total).rev().collect();
-	let found = futures::future::join_all(ids.iter().map(|id| rpc.entry(*id))).await;
-	let mut rows = Vec::new();
-	for e in found {
-		if let Some(e) = e? {
-			rows.push(e);
-		}
+	let cached = app.watch.latest_entries();
+	if !cached.is_empty() {
+		return Ok(cached);
 	}
-	Ok(rows)
+	crate::chain::latest_entries(&app.client).await
 }
 
 fn parse_id(ctx: &Ctx, id: &str) -> Result<u64, Response> {
