@@ -14,6 +14,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
+pub mod console;
 pub mod pump;
 pub mod scale;
 pub mod sla;

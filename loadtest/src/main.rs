@@ -4,7 +4,7 @@ use accesslog_client::{
 	keys::{from_env, from_secret_uri, pseudonym_key_from_env},
 	Client, Keypair,
 };
-use accesslog_load::{scale, sla, throughput, Summary};
+use accesslog_load::{console, scale, sla, throughput, Summary};
 use clap::{Parser, Subcommand};
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -101,6 +101,31 @@ enum Scenario {
 		/// Distinct citizens the records cycle through.
 		#[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..))]
 		citizens: u64,
+		/// Write the results as JSON here.
+		#[arg(long)]
+		out: Option<PathBuf>,
+	},
+	/// N concurrent auditors against a running audit console: latency of its pages, searches
+	/// and CSV exports at the client, and a block's delay from node import to the console's
+	/// event stream.
+	Console {
+		/// The console's base URL.
+		#[arg(long, default_value = "http://127.0.0.1:8080")]
+		url: String,
+		/// An auditor's login name.
+		#[arg(long, default_value = "audit-lin")]
+		user: String,
+		/// Environment variable holding its password.
+		#[arg(long, default_value = "ACCESSLOG_CONSOLE_PASSWORD")]
+		password_env: String,
+		#[command(flatten)]
+		nodes: Nodes,
+		/// Concurrent auditors.
+		#[arg(long, default_value_t = 50)]
+		users: usize,
+		/// Duration, seconds.
+		#[arg(long, default_value_t = 120)]
+		duration: u64,
 		/// Write the results as JSON here.
 		#[arg(long)]
 		out: Option<PathBuf>,
@@ -296,9 +321,57 @@ async fn scale_cmd(
 	Ok(pass)
 }
 
+async fn console_cmd(
+	settings: console::Settings,
+	nodes: Vec<String>,
+	out: Option<PathBuf>,
+) -> Result<bool, String> {
+	let client = connect(&nodes).await?;
+	let rpc = client.query();
+	let total = rpc.stats().await.map_err(|e| e.to_string())?.entries;
+	if total == 0 {
+		return Err("the chain holds no entries: fill it first (accesslog-load scale)".into());
+	}
+	// Occurrence times of entries spread over the chain, to centre the searches on.
+	let mut times = Vec::new();
+	for k in 0..64u64 {
+		if let Some(e) = rpc.entry(k * total / 64).await.map_err(|e| e.to_string())? {
+			times.push(e.occurred_at);
+		}
+	}
+	eprintln!(
+		"{} auditors against {} for {} s ({total} entries on chain)",
+		settings.users,
+		settings.url,
+		settings.duration.as_secs()
+	);
+	let rec = console::run(settings.clone(), client, times, total).await;
+	let (summaries, _) = rec.summary();
+	table(&summaries);
+	write_json(
+		&out,
+		&serde_json::json!({ "scenario": "console", "users": settings.users, "duration_s": settings.duration.as_secs(), "entries": total, "operations": summaries }),
+	)?;
+	Ok(summaries.iter().all(|s| s.errors == 0))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
 	let outcome = match Cli::parse().scenario {
+		Scenario::Console { url, user, password_env, nodes, users, duration, out } => {
+			let Ok(password) = std::env::var(&password_env) else {
+				eprintln!("error: set {password_env} to the password of {user}");
+				return ExitCode::from(2);
+			};
+			let settings = console::Settings {
+				url: url.trim_end_matches('/').to_string(),
+				user,
+				password,
+				users,
+				duration: Duration::from_secs(duration),
+			};
+			console_cmd(settings, nodes.list, out).await
+		},
 		Scenario::Sla { gateway, token_env, nodes, source, key_env, users, duration, out } => {
 			return sla_cmd(gateway, token_env, nodes.list, source, key_env, users, duration, out)
 				.await
