@@ -6,7 +6,7 @@ use accesslog_client::{format::csv, rpc_types::EntryJson};
 
 /// The time as the CSV shows it: RFC 3339 in Taiwan's time zone (UTC+8).
 pub fn time(ms: u64) -> String {
-	let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset; qed");
+	let tz = crate::web::taiwan();
 	chrono::DateTime::from_timestamp_millis(ms as i64)
 		.map(|t| t.with_timezone(&tz).to_rfc3339_opts(chrono::SecondsFormat::Millis, false))
 		.unwrap_or_else(|| ms.to_string())

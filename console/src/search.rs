@@ -214,7 +214,7 @@ fn seq_bound(field: &'static str, s: &str, default: u64) -> Result<u64, FormErro
 
 /// A local time (`YYYY-MM-DDTHH:MM`, Taiwan time) as ms since the epoch.
 fn local_time(field: &'static str, s: &str) -> Result<u64, FormError> {
-	let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset; qed");
+	let tz = crate::web::taiwan();
 	let bad = || FormError::Bound { field, problem: "give a time as YYYY-MM-DDTHH:MM".into() };
 	let naive = chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
 		.or_else(|_| chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
@@ -290,7 +290,7 @@ pub fn count_by(rows: &[EntryJson], key: impl Fn(&EntryJson) -> String) -> Vec<(
 
 /// Counts of `rows` per hour (or per day when they span more than three days), in time order.
 pub fn over_time(rows: &[EntryJson]) -> Vec<(String, u64)> {
-	let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset; qed");
+	let tz = crate::web::taiwan();
 	let (Some(min), Some(max)) =
 		(rows.iter().map(|r| r.occurred_at).min(), rows.iter().map(|r| r.occurred_at).max())
 	else {

@@ -208,9 +208,14 @@ pub async fn security_headers(mut response: Response) -> Response {
 	response
 }
 
+/// Taiwan's time zone (UTC+8, no daylight saving), in which the console shows and reads times.
+pub fn taiwan() -> chrono::FixedOffset {
+	chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset; qed")
+}
+
 /// Time as pages show it: `YYYY-MM-DD HH:MM:SS` in Taiwan's time zone.
 pub fn time(ms: u64) -> String {
-	let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset; qed");
+	let tz = taiwan();
 	chrono::DateTime::from_timestamp_millis(ms as i64)
 		.map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string())
 		.unwrap_or_else(|| ms.to_string())
