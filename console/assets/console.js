@@ -136,3 +136,11 @@ const t = (zhText, enText) => (zh ? zhText : enText);
 	});
 	show();
 })();
+
+// A section marked data-refresh="N" (a long job's progress) reloads its page every N seconds
+// until the job is done and the page comes back without it.
+(function refresh() {
+	const s = document.querySelector('[data-refresh]');
+	if (!s) return;
+	setTimeout(() => window.location.reload(), 1000 * Number(s.dataset.refresh || 2));
+})();

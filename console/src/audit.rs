@@ -14,13 +14,13 @@
 //! sequence number, so the chain stores it once.
 
 use accesslog_client::{
-	format::{blake2_256, now_ms},
+	format::{blake2_256, limits::MAX_BATCH_SIZE, now_ms},
 	pseudonym::{NationalId, PseudonymKey},
 	runtime, status, Client, Error, RecordInput, Submitter, Wait,
 };
 use serde_json::json;
 use std::sync::Arc;
-use tokio::sync::Mutex;
+use tokio::sync::{mpsc, oneshot};
 
 /// Attempts to get one search's entry into a block before giving up (each logged).
 const ATTEMPTS: u32 = 5;
@@ -64,9 +64,12 @@ pub enum AuditError {
 		/// The source the key is authorized for.
 		actual: String,
 	},
-	/// The node refused or could not take the transaction.
+	/// The node refused or could not take the transaction (shared by every search in it).
 	#[error("the search could not be recorded on chain: {0}")]
-	Submit(Error),
+	Submit(Arc<Error>),
+	/// The console is shutting down.
+	#[error("the console is stopping")]
+	Stopped,
 	/// Registering the source or authorizing the key through the council failed.
 	#[error("the council did not {what}: {error}")]
 	Council {
@@ -131,16 +134,36 @@ pub async fn register(
 	Ok(id)
 }
 
-/// Records searches as entries of the console's source.
-pub struct Recorder {
+/// A search to record, with the references computed: what the committing task needs.
+struct Pending {
+	accessor_ref: [u8; 32],
+	subject_ref: [u8; 32],
+	subject: &'static str,
+	purpose: String,
+	action: String,
+	rows: u32,
+	recorded: oneshot::Sender<Result<u64, AuditError>>,
+}
+
+/// What every recorded entry shares.
+struct Writer {
 	client: Client,
 	submitter: Arc<Submitter>,
-	key: PseudonymKey,
+	key_id: u32,
 	source_id: u32,
 	agency: String,
-	/// The next sequence number; held while a search's entry is being handed to the pool, so
-	/// entries get consecutive numbers.
-	next_seq: Mutex<u64>,
+}
+
+/// Records searches as entries of the console's source.
+///
+/// Searches are committed in groups: one task takes every search waiting, gives them
+/// consecutive sequence numbers and hands them to the pool as one transaction (`submit` for
+/// one, `submit_batch` for several). Fifty auditors searching at once wait for one or two
+/// round trips to the node, not fifty.
+pub struct Recorder {
+	key: PseudonymKey,
+	source_id: u32,
+	queue: mpsc::Sender<Pending>,
 }
 
 impl Recorder {
@@ -157,14 +180,16 @@ impl Recorder {
 		if src.name != source {
 			return Err(AuditError::WrongSource { configured: source.into(), actual: src.name });
 		}
-		Ok(Recorder {
+		let writer = Writer {
 			client,
 			submitter: Arc::new(submitter),
-			key,
+			key_id: key.key_id(),
 			source_id: src.id,
 			agency: agency.into(),
-			next_seq: Mutex::new(src.last_seq + 1),
-		})
+		};
+		let (queue, waiting) = mpsc::channel(4 * MAX_BATCH_SIZE);
+		tokio::spawn(commit(writer, waiting, src.last_seq + 1));
+		Ok(Recorder { key, source_id: src.id, queue })
 	}
 
 	/// The source id searches are recorded under.
@@ -172,13 +197,31 @@ impl Recorder {
 		self.source_id
 	}
 
-	/// The entry `search` is stored as, with sequence number `seq`.
-	pub fn entry(&self, search: &Search<'_>, seq: u64, occurred_at: u64) -> RecordInput {
-		let citizen_ref = match search.subject {
-			Subject::Citizen(id) => self.key.citizen_ref(id),
-			Subject::Official(id) => self.key.accessor_ref(id),
+	/// Record `search`: returns its sequence number once the node's pool has accepted the
+	/// transaction holding it; a background task sees it into a block.
+	pub async fn record(&self, search: Search<'_>) -> Result<u64, AuditError> {
+		let (subject_ref, subject) = match search.subject {
+			Subject::Citizen(id) => (self.key.citizen_ref(id), "citizen"),
+			Subject::Official(id) => (self.key.accessor_ref(id), "official"),
 		};
-		let accessor_ref = self.key.accessor_ref(search.auditor);
+		let (recorded, answer) = oneshot::channel();
+		let pending = Pending {
+			accessor_ref: self.key.accessor_ref(search.auditor),
+			subject_ref,
+			subject,
+			purpose: search.purpose.into(),
+			action: search.action.into(),
+			rows: search.rows,
+			recorded,
+		};
+		self.queue.send(pending).await.map_err(|_| AuditError::Stopped)?;
+		answer.await.map_err(|_| AuditError::Stopped)?
+	}
+}
+
+impl Writer {
+	/// The entry `p` is stored as, with sequence number `seq`.
+	fn entry(&self, p: &Pending, seq: u64, occurred_at: u64) -> RecordInput {
 		// The complete original record the hash stands for: what this entry holds, references
 		// in place of the IDs.
 		let original = json!({
@@ -186,74 +229,116 @@ impl Recorder {
 			"source": self.source_id,
 			"seq": seq,
 			"agency": self.agency,
-			"system": "accesslog-console",
-			"accessor_ref": hex::encode(accessor_ref),
-			"subject_ref": hex::encode(citizen_ref),
-			"subject": match search.subject { Subject::Citizen(_) => "citizen", Subject::Official(_) => "official" },
-			"key_id": self.key.key_id(),
-			"action": search.action,
-			"purpose": search.purpose,
-			"rows": search.rows,
+			"system": SYSTEM,
+			"accessor_ref": hex::encode(p.accessor_ref),
+			"subject_ref": hex::encode(p.subject_ref),
+			"subject": p.subject,
+			"key_id": self.key_id,
+			"action": p.action,
+			"purpose": p.purpose,
+			"rows": p.rows,
 		});
 		RecordInput {
 			source: self.source_id,
 			seq,
 			occurred_at,
 			agency: self.agency.as_bytes().to_vec(),
-			system: b"accesslog-console".to_vec(),
-			accessor_ref,
-			citizen_ref,
-			key_id: self.key.key_id(),
-			action: search.action.as_bytes().to_vec(),
-			purpose: search.purpose.as_bytes().to_vec(),
+			system: SYSTEM.as_bytes().to_vec(),
+			accessor_ref: p.accessor_ref,
+			citizen_ref: p.subject_ref,
+			key_id: self.key_id,
+			action: p.action.as_bytes().to_vec(),
+			purpose: p.purpose.as_bytes().to_vec(),
 			status: 200,
-			records: search.rows,
+			records: p.rows,
 			record_hash: blake2_256(original.to_string().as_bytes()),
 		}
 	}
 
-	/// Record `search`: returns its sequence number once the node's pool has accepted the
-	/// transaction; a background task sees it into a block.
-	pub async fn record(&self, search: Search<'_>) -> Result<u64, AuditError> {
-		let mut next = self.next_seq.lock().await;
-		let seq = *next;
-		let entry = self.entry(&search, seq, now_ms());
-		let call = runtime::tx().access_log().submit(accesslog_client::chain_record(entry.clone()));
-		let progress = self
-			.client
-			.submit_and_watch(&self.submitter, &call)
-			.await
-			.map_err(AuditError::Submit)?;
-		*next += 1;
-		drop(next);
-		let (client, submitter) = (self.client.clone(), self.submitter.clone());
-		tokio::spawn(async move { see_into_block(client, submitter, progress, entry).await });
-		Ok(seq)
+	/// Hand `entries` to the pool as one transaction.
+	async fn hand_over(
+		&self,
+		entries: &[RecordInput],
+	) -> Result<accesslog_client::Progress, Error> {
+		let access_log = runtime::tx().access_log();
+		if let [one] = entries {
+			let call = access_log.submit(accesslog_client::chain_record(one.clone()));
+			self.client.submit_and_watch(&self.submitter, &call).await
+		} else {
+			let call = access_log.submit_batch(accesslog_client::chain_records(entries.to_vec()));
+			self.client.submit_and_watch(&self.submitter, &call).await
+		}
 	}
 }
 
-/// Follow a search's transaction into a block; submit the entry again if it is dropped.
+/// The system name the console's entries carry.
+const SYSTEM: &str = "accesslog-console";
+
+/// The committing task: every search waiting becomes one transaction; the sequence moves on
+/// only past numbers the pool accepted.
+async fn commit(writer: Writer, mut waiting: mpsc::Receiver<Pending>, mut next: u64) {
+	let writer = Arc::new(writer);
+	while let Some(first) = waiting.recv().await {
+		let mut group = vec![first];
+		while group.len() < MAX_BATCH_SIZE {
+			match waiting.try_recv() {
+				Ok(p) => group.push(p),
+				Err(_) => break,
+			}
+		}
+		let at = now_ms();
+		let entries: Vec<RecordInput> =
+			group.iter().enumerate().map(|(i, p)| writer.entry(p, next + i as u64, at)).collect();
+		match writer.hand_over(&entries).await {
+			Ok(progress) => {
+				for (p, e) in group.into_iter().zip(&entries) {
+					let _ = p.recorded.send(Ok(e.seq));
+				}
+				next += entries.len() as u64;
+				tokio::spawn(see_into_block(writer.clone(), progress, entries));
+			},
+			Err(e) => {
+				let e = Arc::new(e);
+				for p in group {
+					let _ = p.recorded.send(Err(AuditError::Submit(e.clone())));
+				}
+			},
+		}
+	}
+}
+
+/// Follow a group's transaction into a block; submit what is not on chain again if it is
+/// dropped (under the same sequence numbers, so the chain stores each once).
 async fn see_into_block(
-	client: Client,
-	submitter: Arc<Submitter>,
+	writer: Arc<Writer>,
 	progress: accesslog_client::Progress,
-	entry: RecordInput,
+	mut entries: Vec<RecordInput>,
 ) {
-	let seq = entry.seq;
-	if status::watch(progress, &submitter, Wait::InBlock, || ()).await.is_ok() {
+	let (first, last) = (entries[0].seq, entries[entries.len() - 1].seq);
+	if status::watch(progress, &writer.submitter, Wait::InBlock, || ()).await.is_ok() {
 		return;
 	}
 	for attempt in 1..=ATTEMPTS {
-		match client.entries_by_seq(entry.source, [seq], None).await {
-			Ok(found) if found.contains_key(&seq) => return,
-			Ok(_) => {},
-			Err(e) => tracing::warn!(seq, "checking the audit entry: {e}"),
+		match writer
+			.client
+			.entries_by_seq(
+				writer.source_id,
+				entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+				None,
+			)
+			.await
+		{
+			Ok(found) => entries.retain(|e| !found.contains_key(&e.seq)),
+			Err(e) => tracing::warn!(first, last, "checking the audit entries: {e}"),
 		}
-		match client.submit_batch(&submitter, vec![entry.clone()], Wait::InBlock).await {
+		if entries.is_empty() {
+			return;
+		}
+		match writer.client.submit_batch(&writer.submitter, entries.clone(), Wait::InBlock).await {
 			Ok(_) => return,
-			Err(e) => tracing::warn!(seq, attempt, "recording the search again: {e}"),
+			Err(e) => tracing::warn!(first, last, attempt, "recording the searches again: {e}"),
 		}
 		tokio::time::sleep(std::time::Duration::from_secs(2 * u64::from(attempt))).await;
 	}
-	tracing::error!(seq, "the search's audit entry is not on chain after {ATTEMPTS} attempts");
+	tracing::error!(first, last, "audit entries not on chain after {ATTEMPTS} attempts");
 }

@@ -23,7 +23,9 @@ pub mod config;
 pub mod csv;
 pub mod i18n;
 pub mod pages;
+pub mod results;
 pub mod search;
+pub mod sequence;
 pub mod web;
 
 use accesslog_client::{pseudonym::PseudonymKey, Client, Submitter};
@@ -47,6 +49,10 @@ pub struct App {
 	pub keys: Vec<PseudonymKey>,
 	/// Records searches on chain.
 	pub recorder: audit::Recorder,
+	/// Recent searches' result sets, for paging and export.
+	pub results: results::Results,
+	/// Scans of sources' sequence indexes.
+	pub scans: sequence::Scans,
 }
 
 /// Why the console could not start.
@@ -123,7 +129,16 @@ pub async fn start(config: config::Config) -> Result<Console, StartError> {
 		listener.local_addr().map_err(|error| StartError::Bind { addr: config.listen, error })?;
 	let auth =
 		auth::Auth::new(config.users.clone(), Duration::from_secs(config.session_minutes * 60));
-	let app = Arc::new(App { config, auth, watch, client, keys, recorder });
+	let app = Arc::new(App {
+		config,
+		auth,
+		watch,
+		client,
+		keys,
+		recorder,
+		results: Default::default(),
+		scans: Default::default(),
+	});
 	let router = router(app.clone());
 	tokio::spawn(async move {
 		let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -151,6 +166,8 @@ pub fn router(app: Arc<App>) -> Router {
 		.route("/search", get(pages::search::page).post(pages::search::run))
 		.route("/search.csv", post(pages::search::export))
 		.route("/sources", get(pages::sources::page))
+		.route("/sources/{id}", get(pages::sources::detail))
+		.route("/sources/{id}/scan", post(pages::sources::rescan))
 		.route("/events", get(pages::events::stream))
 		.route("/assets/{name}", get(assets::serve))
 		.route("/healthz", get(|| async { "ok\n" }))

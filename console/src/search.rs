@@ -178,6 +178,16 @@ impl Search {
 		}
 	}
 
+	/// What identifies its result set: the index queries and the agency filter (references,
+	/// never a national ID).
+	pub fn key(&self, keys: &[PseudonymKey]) -> String {
+		let agency = match self {
+			Search::Agency { agency, .. } => agency.as_str(),
+			_ => "",
+		};
+		format!("{:?}|{agency:?}", self.queries(keys))
+	}
+
 	/// The index queries that answer it: one per key for a person, one otherwise.
 	pub fn queries(&self, keys: &[PseudonymKey]) -> Vec<Query> {
 		match self {

@@ -207,6 +207,29 @@ async fn the_console_guards_checks_records_and_escapes() {
 		("GET /search/citizen", "019", expected.min(50) as u32)
 	);
 
+	// Searches at once: each recorded once, under consecutive sequence numbers.
+	let together = 12;
+	let searches = (0..together).map(|i| {
+		let mut b = Browser { base: &s.url, cookies: au.cookies.clone() };
+		let (csrf, official) = (csrf.clone(), format!("officer-{i}"));
+		async move {
+			let form = [
+				("csrf", csrf.as_str()),
+				("kind", "official"),
+				("q", &official),
+				("purpose", "030"),
+			];
+			b.send(Method::POST, "/search", &form).await.status
+		}
+	});
+	for status in futures::future::join_all(searches).await {
+		assert_eq!(status, StatusCode::OK);
+	}
+	let recorded = s.wait_recorded(before + 1 + together).await;
+	let seqs: Vec<u64> = recorded.iter().map(|e| e.seq).collect();
+	assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "consecutive, each once");
+	assert_eq!(recorded.iter().filter(|e| e.purpose == "030").count(), together);
+
 	// Hostile records render as text, and stay text in the CSV.
 	let page = au.get(&format!("/entries/{}", s.entry_ids[3])).await;
 	assert_eq!(page.status, StatusCode::OK);
@@ -243,8 +266,67 @@ async fn the_console_guards_checks_records_and_escapes() {
 	);
 	assert_eq!(au.get("/lang?to=en&back=//evil.invalid/").await.location, "/", "only local paths");
 
-	// When the search cannot be recorded (the console's key revoked), it is not run.
+	// A source's gaps: 401 and 404 missing, 402-403 arriving after 405-406.
 	let alice = accesslog_client::Submitter::new(subxt_signer::sr25519::dev::alice());
+	let now = accesslog_testing::now_ms();
+	let entry = |seq: u64| {
+		let line = s.records[0].to_json_line();
+		let mut e = accesslog_client::record::parse_line(&line, now).unwrap().to_entry(0, &s.key);
+		(e.seq, e.occurred_at) = (seq, now);
+		e
+	};
+	use accesslog_client::Wait::Finalized;
+	s.client.submit_batch(&alice, vec![entry(405), entry(406)], Finalized).await.unwrap();
+	s.client.submit_batch(&alice, vec![entry(403), entry(402)], Finalized).await.unwrap();
+	let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+	let page = loop {
+		let page = au.get("/sources/0").await;
+		assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+		if !page.body.contains("data-refresh") {
+			break page.body;
+		}
+		assert!(std::time::Instant::now() < deadline, "the scan did not finish");
+		tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+	};
+	let cells = |html: &str, heading: &str| -> Vec<String> {
+		let table = &html[html.find(heading).unwrap()..];
+		let table = &table[..table.find("</table>").unwrap_or(table.len())];
+		table
+			.split("<td")
+			.skip(1)
+			.map(|c| {
+				let text = &c[c.find('>').unwrap() + 1..];
+				let mut out = String::new();
+				let mut tag = false;
+				for ch in text[..text.find("</td>").unwrap()].chars() {
+					match ch {
+						'<' => tag = true,
+						'>' => tag = false,
+						c if !tag => out.push(c),
+						_ => {},
+					}
+				}
+				out
+			})
+			.collect()
+	};
+	assert_eq!(cells(&page, "Missing now</h3>"), ["401", "401", "1", "404", "404", "1"], "{page}");
+	let filled = cells(&page, "Missing once, filled later</h3>");
+	assert_eq!(&filled[..2], ["402", "403"], "{page}");
+	let alice_account = accesslog_client::Submitter::new(subxt_signer::sr25519::dev::alice())
+		.account_id()
+		.to_string();
+	let submitters = cells(&page, "Submitters and what they wrote</h3>");
+	assert_eq!(submitters[0], alice_account);
+	assert_eq!(submitters[3], (s.records.len() + 4).to_string(), "entries Alice wrote");
+	assert_eq!(au.get("/sources/99").await.status, StatusCode::NOT_FOUND);
+	assert_eq!(au.get("/sources/x").await.status, StatusCode::NOT_FOUND);
+	let a = au.send(Method::POST, "/sources/0/scan", &[("csrf", "forged")]).await;
+	assert_eq!(a.status, StatusCode::FORBIDDEN);
+	let a = au.send(Method::POST, "/sources/0/scan", &[("csrf", &csrf)]).await;
+	assert_eq!((a.status, a.location.as_str()), (StatusCode::SEE_OTHER, "/sources/0"));
+
+	// When the search cannot be recorded (the console's key revoked), it is not run.
 	s.client
 		.pass(
 			&[&alice],

@@ -112,7 +112,7 @@ async fn checked(
 	app: &App,
 	posted: &Posted,
 	export: bool,
-) -> Result<(Search, search::Found, usize), Response> {
+) -> Result<(Search, Arc<search::Found>, usize), Response> {
 	let session = ctx.page(Need::Audit)?;
 	let l = ctx.lang;
 	let fail = |status: StatusCode, message: String| {
@@ -143,9 +143,21 @@ async fn checked(
 	};
 	let page = page_number(&posted.params)
 		.map_err(|e| fail(StatusCode::BAD_REQUEST, form_message(ctx, &e)))?;
-	let found = search::run(&app.client, &app.keys, &s)
-		.await
-		.map_err(|e| fail(StatusCode::BAD_GATEWAY, e.to_string()))?;
+	// The pager and the export carry a page number and read the set the first page showed;
+	// the form has none and runs the query afresh.
+	let key = format!("{}|{}", session.user, s.key(&app.keys));
+	let kept = if posted.params.page.trim().is_empty() { None } else { app.results.get(&key) };
+	let found = match kept {
+		Some(found) => found,
+		None => {
+			let found = search::run(&app.client, &app.keys, &s)
+				.await
+				.map_err(|e| fail(StatusCode::BAD_GATEWAY, e.to_string()))?;
+			let found = Arc::new(found);
+			app.results.put(key, found.clone());
+			found
+		},
+	};
 	let shown = if export {
 		found.rows.len()
 	} else {

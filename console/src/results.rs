@@ -1,0 +1,63 @@
+//! The result sets of recent searches, kept for a few minutes so that paging through a search
+//! and exporting it read what the first page showed instead of running the query again.
+//!
+//! A set is keyed by the user and the index queries (references and ranges, never a national
+//! ID). Only the pager's and the export's requests read from here; the search form always runs
+//! the query afresh.
+
+use crate::search::Found;
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+
+/// How long a result set is kept.
+pub const KEEP: Duration = Duration::from_secs(10 * 60);
+/// Most result sets kept (the oldest goes first).
+pub const MAX_SETS: usize = 256;
+
+/// Recent result sets.
+#[derive(Default)]
+pub struct Results {
+	sets: Mutex<HashMap<String, (Instant, Arc<Found>)>>,
+}
+
+impl Results {
+	/// The set kept under `key`, if it is younger than [`KEEP`].
+	pub fn get(&self, key: &str) -> Option<Arc<Found>> {
+		let sets = self.sets.lock().expect("not poisoned");
+		sets.get(key).filter(|(at, _)| at.elapsed() < KEEP).map(|(_, f)| f.clone())
+	}
+
+	/// Keep `found` under `key`, dropping expired sets and, past [`MAX_SETS`], the oldest.
+	pub fn put(&self, key: String, found: Arc<Found>) {
+		let mut sets = self.sets.lock().expect("not poisoned");
+		sets.retain(|_, (at, _)| at.elapsed() < KEEP);
+		if sets.len() >= MAX_SETS {
+			if let Some(oldest) = sets.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone())
+			{
+				sets.remove(&oldest);
+			}
+		}
+		sets.insert(key, (Instant::now(), found));
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn sets_are_kept_by_key_and_the_oldest_goes_first() {
+		let r = Results::default();
+		assert!(r.get("a").is_none());
+		for i in 0..MAX_SETS + 1 {
+			r.put(format!("k{i}"), Arc::new(Found { rows: Vec::new(), truncated: i % 2 == 0 }));
+		}
+		assert!(r.get("k0").is_none(), "the oldest was dropped");
+		assert!(r.get("k1").is_some());
+		assert!(r.get(&format!("k{MAX_SETS}")).unwrap().truncated);
+		assert_eq!(r.sets.lock().unwrap().len(), MAX_SETS);
+	}
+}
