@@ -55,6 +55,9 @@ pub struct Config {
 	pub pseudonym_keys: Vec<KeyConfig>,
 	/// Where the console's own searches are recorded.
 	pub audit: AuditConfig,
+	/// Users signed in by the city's single sign-on, through an authenticating proxy.
+	#[serde(default)]
+	pub single_sign_on: Option<crate::sso::SsoConfig>,
 }
 
 fn yes() -> bool {
@@ -66,7 +69,7 @@ fn default_session_minutes() -> u64 {
 }
 
 /// What a user may do.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
 	/// Runs the network: the network and block pages.
@@ -184,8 +187,36 @@ impl Config {
 		if self.nodes.is_empty() {
 			return Err(rule("nodes", "give at least one node endpoint (ws://host:9944)"));
 		}
-		if self.users.is_empty() {
-			return Err(rule("users", "configure at least one [[users]], or nobody can log in"));
+		if self.users.is_empty() && self.single_sign_on.is_none() {
+			return Err(rule(
+				"users",
+				"configure at least one [[users]] or [single_sign_on], or nobody can log in",
+			));
+		}
+		if let Some(sso) = &self.single_sign_on {
+			for (setting, name) in
+				[("user_header", &sso.user_header), ("groups_header", &sso.groups_header)]
+			{
+				if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+					return Err(rule(
+						format!("single_sign_on.{setting}"),
+						format!("{name:?} is not a header name"),
+					));
+				}
+			}
+			if sso.trusted_proxies.is_empty() {
+				return Err(rule(
+					"single_sign_on.trusted_proxies",
+					"name the proxies whose headers are believed (their IP addresses)",
+				));
+			}
+			let r = &sso.roles;
+			if r.operator.is_empty() && r.auditor.is_empty() && r.admin.is_empty() {
+				return Err(rule(
+					"single_sign_on.roles",
+					"map at least one group to a role (operator, auditor or admin)",
+				));
+			}
 		}
 		if self.session_minutes == 0 {
 			return Err(rule("session_minutes", "must be at least 1"));
@@ -233,6 +264,11 @@ mod tests {
 	const HASH: &str =
 		"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Jn6uS2bS5pmgC0fVVexoLt6wTjxLA3rYkWv3i9o0kM";
 
+	/// A single sign-on section (goes last among the top settings' tables).
+	const SSO: &str = "[single_sign_on]\nuser_header = \"X-Forwarded-User\"\n\
+		groups_header = \"X-Forwarded-Groups\"\ntrusted_proxies = [\"127.0.0.1\"]\n\
+		logout_url = \"/oauth2/sign_out\"\n[single_sign_on.roles]\nauditor = [\"audit\"]\n";
+
 	fn user(name: &str, role: &str) -> String {
 		format!("[[users]]\nname = \"{name}\"\nrole = \"{role}\"\npassword_argon2 = \"{HASH}\"\n")
 	}
@@ -257,6 +293,14 @@ mod tests {
 	}
 
 	#[test]
+	fn single_sign_on_alone_lets_people_in() {
+		let c = Config::parse(&conf(SSO, "")).unwrap();
+		let sso = c.single_sign_on.unwrap();
+		assert_eq!(sso.trusted_proxies, vec![std::net::IpAddr::from([127, 0, 0, 1])]);
+		assert_eq!(sso.role("audit"), Some(Role::Auditor));
+	}
+
+	#[test]
 	fn the_example_configuration_is_valid() {
 		let c = Config::parse(include_str!("../../deploy/console.example.toml")).unwrap();
 		assert_eq!(c.nodes.len(), 3);
@@ -276,6 +320,12 @@ mod tests {
 		let cases = [
 			(conf("", &a).replace("[\"ws://127.0.0.1:9944\"]", "[]"), "nodes: give at least one"),
 			(conf("", ""), "users: configure at least one"),
+			(conf(SSO, "").replace("[\"127.0.0.1\"]", "[]"), "trusted_proxies: name the proxies"),
+			(conf(SSO, "").replace("auditor = [\"audit\"]", ""), "roles: map at least one group"),
+			(
+				conf(SSO, "").replace("X-Forwarded-Groups", "X Groups"),
+				"groups_header: \"X Groups\"",
+			),
 			(conf("", &user("a", "root")), "unknown variant `root`"),
 			(
 				conf("", &a).replace(HASH, "secret"),

@@ -26,6 +26,7 @@ pub mod pages;
 pub mod results;
 pub mod search;
 pub mod sequence;
+pub mod sso;
 pub mod web;
 
 use accesslog_client::{pseudonym::PseudonymKey, Client, Submitter};
@@ -53,6 +54,8 @@ pub struct App {
 	pub results: results::Results,
 	/// Scans of sources' sequence indexes.
 	pub scans: sequence::Scans,
+	/// Sessions of users signed in by single sign-on.
+	pub sso: sso::SsoSessions,
 }
 
 /// Why the console could not start.
@@ -138,6 +141,7 @@ pub async fn start(config: config::Config) -> Result<Console, StartError> {
 		recorder,
 		results: Default::default(),
 		scans: Default::default(),
+		sso: Default::default(),
 	});
 	let router = router(app.clone());
 	tokio::spawn(async move {

@@ -4,15 +4,16 @@
 use crate::{
 	auth::{cookie, Session, SESSION_COOKIE},
 	i18n::{Lang, LANG_COOKIE},
+	sso::Signed,
 	App,
 };
 use axum::{
-	extract::FromRequestParts,
+	extract::{ConnectInfo, FromRequestParts},
 	http::{header, request::Parts, HeaderValue, StatusCode},
 	response::{IntoResponse, Redirect, Response},
 };
 use maud::{html, Markup, DOCTYPE};
-use std::sync::Arc;
+use std::{net::SocketAddr, sync::Arc};
 
 /// `?fragment=…`: a live section of a page asks for its own markup only.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -43,6 +44,8 @@ pub struct Ctx {
 	pub token: Option<String>,
 	/// Path and query of the request.
 	pub path: String,
+	/// Who the single sign-on proxy says is asking ([`Signed::Nobody`] without one).
+	pub sso: Signed,
 }
 
 impl FromRequestParts<Arc<App>> for Ctx {
@@ -54,13 +57,28 @@ impl FromRequestParts<Arc<App>> for Ctx {
 	) -> Result<Self, Self::Rejection> {
 		let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
 		let token = cookie(cookies, SESSION_COOKIE).map(String::from);
-		let session = token.as_deref().and_then(|t| app.auth.session(t));
-		Ok(Ctx {
-			lang: Lang::from_cookie(cookie(cookies, LANG_COOKIE)),
-			session,
-			token,
-			path: parts.uri.path_and_query().map_or("/".into(), |p| p.as_str().to_string()),
-		})
+		let mut session = token.as_deref().and_then(|t| app.auth.session(t));
+		let path = parts.uri.path_and_query().map_or("/".into(), |p| p.as_str().to_string());
+		let sso = match &app.config.single_sign_on {
+			None => Signed::Nobody,
+			Some(sso) => {
+				let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+				let header = |name: &str| {
+					parts.headers.get(name).and_then(|v| v.to_str().ok()).map(String::from)
+				};
+				sso.signed(peer, header)
+			},
+		};
+		match &sso {
+			Signed::User(user, role) if session.is_none() => {
+				session = Some(app.sso.session(user, *role));
+			},
+			Signed::Untrusted(peer) => {
+				tracing::warn!(%peer, path, "single sign-on headers from an untrusted address ignored");
+			},
+			_ => {},
+		}
+		Ok(Ctx { lang: Lang::from_cookie(cookie(cookies, LANG_COOKIE)), session, token, path, sso })
 	}
 }
 
@@ -70,7 +88,11 @@ impl Ctx {
 	pub fn page(&self, need: Need) -> Result<&Session, Response> {
 		match &self.session {
 			None => {
-				Err(Redirect::to(&format!("/login?next={}", encode(&self.path))).into_response())
+				match &self.sso {
+					Signed::NoRole(user) => Err(self.no_role(user)),
+					_ => Err(Redirect::to(&format!("/login?next={}", encode(&self.path)))
+						.into_response()),
+				}
 			},
 			Some(s) if allowed(s, need) => Ok(s),
 			Some(_) => Err(self.error_page(
@@ -90,6 +112,19 @@ impl Ctx {
 				Err((StatusCode::FORBIDDEN, "your role may not read this\n").into_response())
 			},
 		}
+	}
+
+	/// The answer to a signed-in user whose groups grant no role.
+	pub fn no_role(&self, user: &str) -> Response {
+		let l = self.lang;
+		let m = format!(
+			"{user}{}",
+			l.t(
+				":您的單一簽入帳號沒有本主控台的角色,請洽系統管理者。",
+				": your single sign-on account has no role in this console; ask its administrator.",
+			)
+		);
+		self.error_page(StatusCode::FORBIDDEN, &m)
 	}
 
 	/// A whole page around `body`.

@@ -7,7 +7,7 @@ mod support;
 use accesslog_client::http::request;
 use accesslog_console::web::encode;
 use hyper::{Method, StatusCode};
-use support::{busiest_citizen, setup, Setup, AUDITOR, HOSTILE_AGENCY, OPERATOR};
+use support::{busiest_citizen, setup, Setup, AUDITOR, HOSTILE_AGENCY, OPERATOR, SSO_PROXY};
 
 /// A browser-like client: keeps the cookies it is given.
 struct Browser<'a> {
@@ -89,6 +89,43 @@ impl<'a> Browser<'a> {
 		assert_eq!(a.location, "/sources");
 		Self::hidden(&self.get("/sources").await.body, "csrf")
 	}
+}
+
+/// One request over a connection from `local` (a loopback address), with `headers`; returns
+/// the status, the `Location` and the body.
+async fn from_address(
+	s: &Setup,
+	local: &str,
+	method: &str,
+	path: &str,
+	headers: &[(&str, &str)],
+	form: &str,
+) -> (u16, String, String) {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let socket = tokio::net::TcpSocket::new_v4().unwrap();
+	socket.bind(format!("{local}:0").parse().unwrap()).unwrap();
+	let mut stream = socket.connect(s.console.addr).await.unwrap();
+	let mut request = format!("{method} {path} HTTP/1.1\r\nhost: console\r\nconnection: close\r\n");
+	for (k, v) in headers {
+		request.push_str(&format!("{k}: {v}\r\n"));
+	}
+	if method == "POST" {
+		request.push_str(&format!(
+			"content-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n",
+			form.len()
+		));
+	}
+	request.push_str("\r\n");
+	request.push_str(form);
+	stream.write_all(request.as_bytes()).await.unwrap();
+	let mut answer = Vec::new();
+	stream.read_to_end(&mut answer).await.unwrap();
+	let answer = String::from_utf8_lossy(&answer).to_string();
+	let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+	let status = head[9..12].parse().unwrap();
+	let location =
+		head.lines().find_map(|l| l.strip_prefix("location: ")).unwrap_or_default().to_string();
+	(status, location, body.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -326,6 +363,32 @@ async fn the_console_guards_checks_records_and_escapes() {
 	let a = au.send(Method::POST, "/sources/0/scan", &[("csrf", &csrf)]).await;
 	assert_eq!((a.status, a.location.as_str()), (StatusCode::SEE_OTHER, "/sources/0"));
 
+	// Single sign-on: the proxy's headers count from the proxy's address only.
+	let sso = [("X-Forwarded-User", "sso-wang"), ("X-Forwarded-Groups", "staff, kcg-audit")];
+	let (status, _, body) = from_address(&s, SSO_PROXY, "GET", "/search", &sso, "").await;
+	assert_eq!(status, 200, "{body}");
+	assert!(body.contains("sso-wang (auditor)"), "{body}");
+	let (status, location, _) = from_address(&s, "127.0.0.1", "GET", "/search", &sso, "").await;
+	assert_eq!((status, location.as_str()), (303, "/login?next=/search"), "untrusted: ignored");
+	let no_role = [("X-Forwarded-User", "sso-guest"), ("X-Forwarded-Groups", "staff")];
+	let (status, _, body) = from_address(&s, SSO_PROXY, "GET", "/search", &no_role, "").await;
+	assert_eq!(status, 403);
+	assert!(body.contains("sso-guest") && body.contains("沒有本主控台的角色"), "{body}");
+	// A signed-in auditor's search is recorded under the name the proxy gave.
+	let sso_csrf = Browser::hidden(&body_of(&s, &sso).await, "csrf");
+	let before_sso = s.recorded_searches().await.len();
+	let form = format!("csrf={sso_csrf}&kind=official&q=officer-1&purpose=019");
+	let (status, _, body) = from_address(&s, SSO_PROXY, "POST", "/search", &sso, &form).await;
+	assert_eq!(status, 200, "{body}");
+	let recorded = s.wait_recorded(before_sso + 1).await;
+	assert_eq!(
+		recorded.last().unwrap().accessor_ref,
+		accesslog_client::rpc_types::hex(&s.key.accessor_ref("sso-wang"))
+	);
+	let form = format!("csrf={sso_csrf}");
+	let (status, location, _) = from_address(&s, SSO_PROXY, "POST", "/logout", &sso, &form).await;
+	assert_eq!((status, location.as_str()), (303, "/oauth2/sign_out"), "the proxy signs out");
+
 	// When the search cannot be recorded (the console's key revoked), it is not run.
 	s.client
 		.pass(
@@ -355,4 +418,9 @@ async fn the_console_guards_checks_records_and_escapes() {
 	let mut replay = Browser::new(&s);
 	replay.cookies = stolen;
 	assert_eq!(replay.get("/entries").await.status, StatusCode::SEE_OTHER);
+}
+
+/// The search page as the single sign-on user of `headers` sees it.
+async fn body_of(s: &Setup, headers: &[(&str, &str)]) -> String {
+	from_address(s, support::SSO_PROXY, "GET", "/search", headers, "").await.2
 }

@@ -70,6 +70,9 @@ fn form_page(
 
 /// `GET /login`.
 pub async fn form(ctx: Ctx, State(app): State<Arc<App>>, Query(q): Query<Next>) -> Response {
+	if let crate::sso::Signed::NoRole(user) = &ctx.sso {
+		return ctx.no_role(user);
+	}
 	if ctx.session.is_some() {
 		return Redirect::to(local_path(&q.next).unwrap_or("/")).into_response();
 	}
@@ -131,13 +134,18 @@ pub struct LogoutForm {
 
 /// `POST /logout`: ends the session (its cookie names nothing afterwards).
 pub async fn logout(ctx: Ctx, State(app): State<Arc<App>>, Form(f): Form<LogoutForm>) -> Response {
-	let (Some(session), Some(token)) = (&ctx.session, &ctx.token) else {
+	let Some(session) = &ctx.session else {
 		return Redirect::to("/login").into_response();
 	};
 	if !same_token(&session.csrf, &f.csrf) {
 		return ctx
 			.error_page(StatusCode::FORBIDDEN, ctx.lang.t("表單已過期。", "The form expired."));
 	}
+	let Some(token) = ctx.token.as_deref().filter(|t| app.auth.session(t).is_some()) else {
+		// Signed in by the single sign-on proxy, which ends the sign-in.
+		let to = app.config.single_sign_on.as_ref().map_or("/login", |s| s.logout_url.as_str());
+		return Redirect::to(to).into_response();
+	};
 	app.auth.logout(token);
 	let mut response = Redirect::to("/login").into_response();
 	let clear = format!("{SESSION_COOKIE}=; Max-Age=0; {}", cookie_flags(&app));

@@ -23,6 +23,9 @@ pub const OPERATOR: (&str, &str) = ("ops-chen", "tr0ub4dor&3 operator");
 pub const HOSTILE_AGENCY: &str = "<script>window.__pwned=1</script>";
 /// The system of the hostile record (a spreadsheet formula).
 pub const HOSTILE_SYSTEM: &str = "=HYPERLINK(\"http://x.invalid\",\"x\")";
+/// The address of the single sign-on proxy the console trusts (a loopback address of its own,
+/// so that requests from 127.0.0.1 show headers from an untrusted address are ignored).
+pub const SSO_PROXY: &str = "127.0.0.2";
 /// The organisation's pseudonymisation key in these tests.
 pub const KEY_SECRET: [u8; 32] = [7; 32];
 
@@ -125,7 +128,11 @@ pub async fn setup(count: u64) -> Setup {
 		 [[users]]\nname = \"{}\"\nrole = \"operator\"\npassword_argon2 = \"{}\"\n\
 		 [[pseudonym_keys]]\nkey_file = {:?}\n\
 		 [audit]\nsource = \"accesslog-console\"\nagency = \"高雄市政府政風處\"\n\
-		 submitter_key_env = \"ACCESSLOG_CONSOLE_TEST_SUBMITTER\"\n",
+		 submitter_key_env = \"ACCESSLOG_CONSOLE_TEST_SUBMITTER\"\n\
+		 [single_sign_on]\nuser_header = \"X-Forwarded-User\"\n\
+		 groups_header = \"X-Forwarded-Groups\"\ntrusted_proxies = [\"{SSO_PROXY}\"]\n\
+		 logout_url = \"/oauth2/sign_out\"\n\
+		 [single_sign_on.roles]\nauditor = [\"kcg-audit\"]\noperator = [\"kcg-ops\"]\n",
 		node.ws,
 		AUDITOR.0,
 		hash_password(AUDITOR.1),
