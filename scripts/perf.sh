@@ -11,6 +11,10 @@
 #        entries; query latency and database bytes per entry at each step (~15 min). Its
 #        database is deleted afterwards, unless SCALE_DB names an empty folder to keep it in
 #        (scripts/benchmark.sh --storage measures the runtime's DbWeight on it)
+#   SCALE_DB=DIR scripts/perf.sh console [options]   CONSOLE_USERS (50) auditors for
+#        CONSOLE_DURATION (120) s against an audit
+#        console on the chain `scale` filled and kept in DIR (a dev node of its own on it, the
+#        console started by scripts/console.sh on CONSOLE_PORT, default 8090)
 #   scripts/perf.sh chart                  PNG charts of the JSON results present
 #
 # Add --dev to sla or throughput to run against one dev node (scripts/run.sh --dev) instead.
@@ -113,6 +117,29 @@ case "$scenario" in
 		export ACCESSLOG_SUBMITTER_KEY="${ACCESSLOG_SUBMITTER_KEY:-//Alice}"
 		"$LOAD_BIN" scale --nodes ws://127.0.0.1:$port --db-path "$base" --out "$OUT/scale.json" "$@"
 		;;
+	console)
+		build
+		[[ -n "${SCALE_DB:-}" && -n "$(ls -A "${SCALE_DB}" 2>/dev/null)" ]] ||
+			die "console needs a filled chain: SCALE_DB=DIR scripts/perf.sh scale keeps one in DIR"
+		port=9977
+		log "starting a dev node on the chain in $SCALE_DB (RPC :$port)"
+		"$NODE_BIN" --dev --base-path "$SCALE_DB" --rpc-port $port --no-prometheus --no-telemetry \
+			--rpc-max-connections 1000 >"$OUT/console-node.log" 2>&1 &
+		node=$!
+		export CONSOLE_PORT="${CONSOLE_PORT:-8090}"
+		trap 'scripts/console.sh down; kill $node 2>/dev/null || true; wait $node 2>/dev/null || true' EXIT
+		for _ in $(seq 1 100); do
+			curl -sf -m 2 -H 'Content-Type: application/json' \
+				-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+				http://127.0.0.1:$port >/dev/null && break
+			kill -0 $node 2>/dev/null || die "the node stopped: see $OUT/console-node.log"
+			sleep 0.3
+		done
+		scripts/console.sh up ws://127.0.0.1:$port //Alice >/dev/null
+		ACCESSLOG_CONSOLE_PASSWORD=audit-lin-dev "$LOAD_BIN" console \
+			--url "http://127.0.0.1:$CONSOLE_PORT" --user audit-lin --users "${CONSOLE_USERS:-50}" --duration "${CONSOLE_DURATION:-120}" \
+			--nodes ws://127.0.0.1:$port --out "$OUT/console.json" "$@"
+		;;
 	chart) charts ;;
-	*) die "usage: scripts/perf.sh sla|throughput|scale [--dev] [options] | chart (see the top of $0)" ;;
+	*) die "usage: scripts/perf.sh sla|throughput|scale|console [--dev] [options] | chart (see the top of $0)" ;;
 esac

@@ -348,11 +348,28 @@ async fn console_cmd(
 	let rec = console::run(settings.clone(), client, times, total).await;
 	let (summaries, _) = rec.summary();
 	table(&summaries);
+	let mut pass = true;
+	let mut verdicts = Vec::new();
+	for s in &summaries {
+		let target = console::target_ms(s.op);
+		let ok = s.errors == 0 && s.count > 0 && s.p99_ms < target;
+		pass &= ok;
+		eprintln!(
+			"{:<44} p99 {:>8.1} ms  < {target:>6.0} ms  {}",
+			s.op,
+			s.p99_ms,
+			if ok { "PASS" } else { "FAIL" }
+		);
+		verdicts.push(
+			serde_json::json!({ "op": s.op, "p99_ms": s.p99_ms, "target_ms": target, "pass": ok }),
+		);
+	}
+	eprintln!("verdict: {}", if pass { "PASS" } else { "FAIL" });
 	write_json(
 		&out,
-		&serde_json::json!({ "scenario": "console", "users": settings.users, "duration_s": settings.duration.as_secs(), "entries": total, "operations": summaries }),
+		&serde_json::json!({ "scenario": "console", "users": settings.users, "duration_s": settings.duration.as_secs(), "entries": total, "operations": summaries, "verdicts": verdicts, "pass": pass }),
 	)?;
-	Ok(summaries.iter().all(|s| s.errors == 0))
+	Ok(pass)
 }
 
 #[tokio::main]
