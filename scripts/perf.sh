@@ -12,7 +12,7 @@
 #        database is deleted afterwards, unless SCALE_DB names an empty folder to keep it in
 #        (scripts/benchmark.sh --storage measures the runtime's DbWeight on it)
 #   SCALE_DB=DIR scripts/perf.sh console [options]   CONSOLE_USERS (50) auditors for
-#        CONSOLE_DURATION (120) s against an audit
+#        CONSOLE_DURATION (120) s, CONSOLE_THINK_MS (0) between operations, against an audit
 #        console on the chain `scale` filled and kept in DIR (a dev node of its own on it, the
 #        console started by scripts/console.sh on CONSOLE_PORT, default 8090)
 #   scripts/perf.sh chart                  PNG charts of the JSON results present
@@ -138,6 +138,7 @@ case "$scenario" in
 		scripts/console.sh up ws://127.0.0.1:$port //Alice >/dev/null
 		ACCESSLOG_CONSOLE_PASSWORD=audit-lin-dev "$LOAD_BIN" console \
 			--url "http://127.0.0.1:$CONSOLE_PORT" --user audit-lin --users "${CONSOLE_USERS:-50}" --duration "${CONSOLE_DURATION:-120}" \
+			--think-ms "${CONSOLE_THINK_MS:-0}" \
 			--nodes ws://127.0.0.1:$port --out "$OUT/console.json" "$@"
 		;;
 	chart) charts ;;

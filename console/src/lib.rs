@@ -124,7 +124,10 @@ pub async fn start(config: config::Config) -> Result<Console, StartError> {
 	)
 	.await?;
 	let watch = chain::Watch::new(&config.nodes);
-	chain::spawn(watch.clone(), config.nodes.clone(), client.clone());
+	// The watcher has a connection of its own, so that heavy searches queued on the queries'
+	// connection do not hold up new blocks on their way to open pages.
+	let follower = Client::connect(&config.nodes).await.map_err(StartError::Connect)?;
+	chain::spawn(watch.clone(), config.nodes.clone(), follower);
 	let listener = tokio::net::TcpListener::bind(config.listen)
 		.await
 		.map_err(|error| StartError::Bind { addr: config.listen, error })?;

@@ -245,7 +245,8 @@ fn time_range(from: &str, to: &str) -> Result<(u64, u64), FormError> {
 /// What a search found.
 #[derive(Clone, Debug, Default)]
 pub struct Found {
-	/// The entries, newest first, at most [`MAX_ROWS`].
+	/// The entries, newest first: the first [`MAX_ROWS`] in the index's order (oldest first),
+	/// when more matched.
 	pub rows: Vec<EntryJson>,
 	/// Whether more matched than were collected.
 	pub truncated: bool,

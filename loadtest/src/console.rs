@@ -28,6 +28,8 @@ pub struct Settings {
 	pub users: usize,
 	/// How long they run.
 	pub duration: Duration,
+	/// Each auditor's pause after an operation.
+	pub think: Duration,
 }
 
 /// A logged-in auditor.
@@ -161,6 +163,8 @@ async fn auditor(
 		Ok(session) => session,
 		Err(e) => return rec.error("login", e),
 	};
+	// Spread the auditors over one pause, so they do not move in step.
+	tokio::time::sleep(s.think.mul_f64(n as f64 / s.users.max(1) as f64)).await;
 	let mut round = n as u64;
 	while Instant::now() < until {
 		round += 1;
@@ -202,6 +206,7 @@ async fn auditor(
 				Err(e) => rec.error("page: sources", e),
 			},
 		}
+		tokio::time::sleep(s.think).await;
 		if round.is_multiple_of(10) {
 			let at = pick(2);
 			let (from, to) =

@@ -126,6 +126,10 @@ enum Scenario {
 		/// Duration, seconds.
 		#[arg(long, default_value_t = 120)]
 		duration: u64,
+		/// Each auditor's pause after an operation (reading the page), ms; 0 for none (a
+		/// stress test: every auditor always has a request in flight).
+		#[arg(long, default_value_t = 0)]
+		think_ms: u64,
 		/// Write the results as JSON here.
 		#[arg(long)]
 		out: Option<PathBuf>,
@@ -340,10 +344,11 @@ async fn console_cmd(
 		}
 	}
 	eprintln!(
-		"{} auditors against {} for {} s ({total} entries on chain)",
+		"{} auditors against {} for {} s, {} ms between operations ({total} entries on chain)",
 		settings.users,
 		settings.url,
-		settings.duration.as_secs()
+		settings.duration.as_secs(),
+		settings.think.as_millis()
 	);
 	let rec = console::run(settings.clone(), client, times, total).await;
 	let (summaries, _) = rec.summary();
@@ -367,7 +372,7 @@ async fn console_cmd(
 	eprintln!("verdict: {}", if pass { "PASS" } else { "FAIL" });
 	write_json(
 		&out,
-		&serde_json::json!({ "scenario": "console", "users": settings.users, "duration_s": settings.duration.as_secs(), "entries": total, "operations": summaries, "verdicts": verdicts, "pass": pass }),
+		&serde_json::json!({ "scenario": "console", "users": settings.users, "duration_s": settings.duration.as_secs(), "think_ms": settings.think.as_millis() as u64, "entries": total, "operations": summaries, "verdicts": verdicts, "pass": pass }),
 	)?;
 	Ok(pass)
 }
@@ -375,7 +380,7 @@ async fn console_cmd(
 #[tokio::main]
 async fn main() -> ExitCode {
 	let outcome = match Cli::parse().scenario {
-		Scenario::Console { url, user, password_env, nodes, users, duration, out } => {
+		Scenario::Console { url, user, password_env, nodes, users, duration, think_ms, out } => {
 			let Ok(password) = std::env::var(&password_env) else {
 				eprintln!("error: set {password_env} to the password of {user}");
 				return ExitCode::from(2);
@@ -386,6 +391,7 @@ async fn main() -> ExitCode {
 				password,
 				users,
 				duration: Duration::from_secs(duration),
+				think: Duration::from_millis(think_ms),
 			};
 			console_cmd(settings, nodes.list, out).await
 		},

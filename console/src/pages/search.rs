@@ -229,7 +229,7 @@ pub async fn run(ctx: Ctx, State(app): State<Arc<App>>, Form(posted): Form<Poste
 			h2 #results { (l.t("查詢結果", "Results")) }
 			p.summary {
 				(l.t("共 ", "")) strong #total { (found.rows.len()) } (l.t(" 筆", " entries"))
-				@if found.truncated { " " span.warn { (l.t("(超過上限,僅列出最新的 10,000 筆,請縮小範圍)", "(more matched: the newest 10,000 are shown; narrow the search)")) } }
+				@if found.truncated { " " span.warn { (l.t("(超過上限,僅收集最早的 10,000 筆,請縮小範圍)", "(more matched: the earliest 10,000 are shown; narrow the search)")) } }
 				@if s.names_a_person() { " · " span.ok { (l.t("本次查詢已記錄上鏈", "this search is recorded on chain")) } }
 			}
 			@if page > pages { p.warn { (l.t("沒有這一頁;共 ", "No such page; there are ")) (pages) (l.t(" 頁。", " pages.")) } }
