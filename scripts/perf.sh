@@ -56,6 +56,27 @@ network_urls() {
 	fi
 }
 
+# The dev node of `scale` and `console`: on the chain in $1, RPC on $port, log in $OUT/$2; its
+# pid in $node.
+port=9977
+dev_node() {
+	"$NODE_BIN" --dev --base-path "$1" --rpc-port $port --no-prometheus --no-telemetry \
+		--rpc-max-connections 1000 >"$OUT/$2" 2>&1 &
+	node=$!
+}
+
+# Wait until the dev node answers RPC (its log: $OUT/$1).
+wait_node() {
+	for _ in $(seq 1 100); do
+		curl -sf -m 2 -H 'Content-Type: application/json' \
+			-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
+			http://127.0.0.1:$port >/dev/null && return 0
+		kill -0 $node 2>/dev/null || die "the node stopped: see $OUT/$1"
+		sleep 0.3
+	done
+	die "the node did not answer RPC in 30 s: see $OUT/$1"
+}
+
 build() {
 	[[ -x "$LOAD_BIN" && -x "$NODE_BIN" ]] || "$REPO_ROOT/scripts/build.sh"
 }
@@ -101,19 +122,10 @@ case "$scenario" in
 		else
 			base="$(mktemp -d)"; keep=0
 		fi
-		port=9977
 		log "starting a fresh dev node for the scale run (data: $base, RPC :$port)"
-		"$NODE_BIN" --dev --base-path "$base" --rpc-port $port --no-prometheus --no-telemetry \
-			--rpc-max-connections 1000 >"$OUT/scale-node.log" 2>&1 &
-		node=$!
+		dev_node "$base" scale-node.log
 		trap 'kill $node 2>/dev/null || true; wait $node 2>/dev/null || true; [[ $keep == 1 ]] || rm -rf "$base"' EXIT
-		for _ in $(seq 1 100); do
-			curl -sf -m 2 -H 'Content-Type: application/json' \
-				-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
-				http://127.0.0.1:$port >/dev/null && break
-			kill -0 $node 2>/dev/null || die "the node stopped: see $OUT/scale-node.log"
-			sleep 0.3
-		done
+		wait_node scale-node.log
 		export ACCESSLOG_SUBMITTER_KEY="${ACCESSLOG_SUBMITTER_KEY:-//Alice}"
 		"$LOAD_BIN" scale --nodes ws://127.0.0.1:$port --db-path "$base" --out "$OUT/scale.json" "$@"
 		;;
@@ -121,20 +133,11 @@ case "$scenario" in
 		build
 		[[ -n "${SCALE_DB:-}" && -n "$(ls -A "${SCALE_DB}" 2>/dev/null)" ]] ||
 			die "console needs a filled chain: SCALE_DB=DIR scripts/perf.sh scale keeps one in DIR"
-		port=9977
 		log "starting a dev node on the chain in $SCALE_DB (RPC :$port)"
-		"$NODE_BIN" --dev --base-path "$SCALE_DB" --rpc-port $port --no-prometheus --no-telemetry \
-			--rpc-max-connections 1000 >"$OUT/console-node.log" 2>&1 &
-		node=$!
+		dev_node "$SCALE_DB" console-node.log
 		export CONSOLE_PORT="${CONSOLE_PORT:-8090}"
 		trap 'scripts/console.sh down; kill $node 2>/dev/null || true; wait $node 2>/dev/null || true' EXIT
-		for _ in $(seq 1 100); do
-			curl -sf -m 2 -H 'Content-Type: application/json' \
-				-d '{"id":1,"jsonrpc":"2.0","method":"system_health","params":[]}' \
-				http://127.0.0.1:$port >/dev/null && break
-			kill -0 $node 2>/dev/null || die "the node stopped: see $OUT/console-node.log"
-			sleep 0.3
-		done
+		wait_node console-node.log
 		scripts/console.sh up ws://127.0.0.1:$port //Alice >/dev/null
 		ACCESSLOG_CONSOLE_PASSWORD=audit-lin-dev "$LOAD_BIN" console \
 			--url "http://127.0.0.1:$CONSOLE_PORT" --user audit-lin --users "${CONSOLE_USERS:-50}" --duration "${CONSOLE_DURATION:-120}" \

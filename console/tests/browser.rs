@@ -224,17 +224,7 @@ async fn an_auditor_searches_exports_and_verifies_in_the_browser() {
 	// One source with gaps: n+1 and n+4 missing, n+2..n+3 arriving after n+5..n+6. The page
 	// shows the scan's progress and reloads itself until it is done.
 	let n = s.records.len() as u64;
-	let alice = accesslog_client::Submitter::new(subxt_signer::sr25519::dev::alice());
-	let now = accesslog_testing::now_ms();
-	let entry = |seq: u64| {
-		let line = s.records[0].to_json_line();
-		let mut e = accesslog_client::record::parse_line(&line, now).unwrap().to_entry(0, &s.key);
-		(e.seq, e.occurred_at) = (seq, now);
-		e
-	};
-	use accesslog_client::Wait::Finalized;
-	s.client.submit_batch(&alice, vec![entry(n + 5), entry(n + 6)], Finalized).await.unwrap();
-	s.client.submit_batch(&alice, vec![entry(n + 3), entry(n + 2)], Finalized).await.unwrap();
+	s.plant_gaps().await;
 	b.goto(&format!("{base}/sources/0")).await.unwrap();
 	b.wait().for_element(Locator::Css("section#scan h3")).await.unwrap();
 	let scan = text(&b, "section#scan").await;

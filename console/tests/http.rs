@@ -304,17 +304,7 @@ async fn the_console_guards_checks_records_and_escapes() {
 	assert_eq!(au.get("/lang?to=en&back=//evil.invalid/").await.location, "/", "only local paths");
 
 	// A source's gaps: 401 and 404 missing, 402-403 arriving after 405-406.
-	let alice = accesslog_client::Submitter::new(subxt_signer::sr25519::dev::alice());
-	let now = accesslog_testing::now_ms();
-	let entry = |seq: u64| {
-		let line = s.records[0].to_json_line();
-		let mut e = accesslog_client::record::parse_line(&line, now).unwrap().to_entry(0, &s.key);
-		(e.seq, e.occurred_at) = (seq, now);
-		e
-	};
-	use accesslog_client::Wait::Finalized;
-	s.client.submit_batch(&alice, vec![entry(405), entry(406)], Finalized).await.unwrap();
-	s.client.submit_batch(&alice, vec![entry(403), entry(402)], Finalized).await.unwrap();
+	s.plant_gaps().await;
 	let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
 	let page = loop {
 		let page = au.get("/sources/0").await;
@@ -350,9 +340,9 @@ async fn the_console_guards_checks_records_and_escapes() {
 	assert_eq!(cells(&page, "Missing now</h3>"), ["401", "401", "1", "404", "404", "1"], "{page}");
 	let filled = cells(&page, "Missing once, filled later</h3>");
 	assert_eq!(&filled[..2], ["402", "403"], "{page}");
-	let alice_account = accesslog_client::Submitter::new(subxt_signer::sr25519::dev::alice())
-		.account_id()
-		.to_string();
+	let alice_account =
+		subxt::utils::AccountId32::from(subxt_signer::sr25519::dev::alice().public_key())
+			.to_string();
 	let submitters = cells(&page, "Submitters and what they wrote</h3>");
 	assert_eq!(submitters[0], alice_account);
 	assert_eq!(submitters[3], (s.records.len() + 4).to_string(), "entries Alice wrote");
@@ -390,6 +380,7 @@ async fn the_console_guards_checks_records_and_escapes() {
 	assert_eq!((status, location.as_str()), (303, "/oauth2/sign_out"), "the proxy signs out");
 
 	// When the search cannot be recorded (the console's key revoked), it is not run.
+	let alice = accesslog_client::Submitter::new(subxt_signer::sr25519::dev::alice());
 	s.client
 		.pass(
 			&[&alice],

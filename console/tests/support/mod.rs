@@ -168,4 +168,22 @@ impl Setup {
 			tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 		}
 	}
+
+	/// Plant gaps in source 0 after the generated records (`n` of them): `n+5` and `n+6` are
+	/// stored, then `n+3` and `n+2`; `n+1` and `n+4` stay missing.
+	pub async fn plant_gaps(&self) {
+		let n = self.records.len() as u64;
+		let alice = Submitter::new(dev::alice());
+		let now = now_ms();
+		let entry = |seq: u64| {
+			let line = self.records[0].to_json_line();
+			let mut e = parse_line(&line, now).unwrap().to_entry(0, &self.key);
+			(e.seq, e.occurred_at) = (seq, now);
+			e
+		};
+		for seqs in [[n + 5, n + 6], [n + 3, n + 2]] {
+			let batch = seqs.iter().map(|&q| entry(q)).collect();
+			self.client.submit_batch(&alice, batch, Wait::Finalized).await.unwrap();
+		}
+	}
 }
