@@ -1,7 +1,9 @@
 //! Typed access to the node's `accessLog_*` RPC, with paging handled for the caller.
 
 use crate::{
-	rpc_types::{EntryJson, EntryPage, SourceJson, StatsJson, SubmitterJson},
+	rpc_types::{
+		EntryJson, EntryPage, QueryJson, SourceJson, StatsJson, SubmitterJson, SummaryJson,
+	},
 	Client, Error, Result,
 };
 use serde::de::DeserializeOwned;
@@ -30,6 +32,19 @@ pub enum Query {
 		/// End, ms since the epoch.
 		to_ms: u64,
 	},
+}
+
+impl Query {
+	/// The query as `accessLog_summary` takes it.
+	pub fn to_json(&self) -> QueryJson {
+		let hex = |r: &[u8; 32]| crate::rpc_types::hex(r);
+		match *self {
+			Query::Citizen(r) => QueryJson::Citizen(hex(&r)),
+			Query::Accessor(r) => QueryJson::Accessor(hex(&r)),
+			Query::Sequence { source, from, to } => QueryJson::Sequence { source, from, to },
+			Query::Time { from_ms, to_ms } => QueryJson::Time { from_ms, to_ms },
+		}
+	}
 }
 
 /// The RPC view of a client.
@@ -108,6 +123,23 @@ impl AccessLogRpc<'_> {
 				self.call("accessLog_byTime", rpc_params![from_ms, to_ms, cursor, limit]).await
 			},
 		}
+	}
+
+	/// The ids of up to `limit` entries matching `query` (only `agency`'s, when given), with
+	/// counts per hour, agency, action and purpose.
+	pub async fn summary(
+		&self,
+		query: &Query,
+		agency: Option<&str>,
+		limit: Option<u32>,
+	) -> Result<SummaryJson> {
+		self.call("accessLog_summary", rpc_params![query.to_json(), agency, limit]).await
+	}
+
+	/// The entries with these ids (at most [`crate::rpc_types::MAX_IDS`]), `None` for an id not
+	/// stored.
+	pub async fn entries(&self, ids: &[u64]) -> Result<Vec<Option<EntryJson>>> {
+		self.call("accessLog_entries", rpc_params![ids]).await
 	}
 
 	/// Every entry matching `query`, following cursors page by page.

@@ -53,7 +53,7 @@ mod tests {
 		let r = Results::default();
 		assert!(r.get("a").is_none());
 		for i in 0..MAX_SETS + 1 {
-			r.put(format!("k{i}"), Arc::new(Found { rows: Vec::new(), truncated: i % 2 == 0 }));
+			r.put(format!("k{i}"), Arc::new(Found { truncated: i % 2 == 0, ..Default::default() }));
 		}
 		assert!(r.get("k0").is_none(), "the oldest was dropped");
 		assert!(r.get("k1").is_some());

@@ -242,69 +242,106 @@ fn time_range(from: &str, to: &str) -> Result<(u64, u64), FormError> {
 	Ok((from_ms, to_ms))
 }
 
-/// What a search found.
+/// What a search found: the matching entries' ids and counts, not the entries (a page reads its
+/// 50 by id; the export reads them all).
 #[derive(Clone, Debug, Default)]
 pub struct Found {
-	/// The entries, newest first: the first [`MAX_ROWS`] in the index's order (oldest first),
-	/// when more matched.
-	pub rows: Vec<EntryJson>,
-	/// Whether more matched than were collected.
+	/// Ids of the matching entries, newest first: when more matched, those of the first
+	/// [`MAX_ROWS`] in the index's order (oldest first).
+	pub ids: Vec<u64>,
+	/// Whether more matched than were collected (the counts cover the collected ones).
 	pub truncated: bool,
+	/// Entries per hour: `(start of the hour, ms UTC, entries)`, in time order.
+	pub hours: Vec<(u64, u64)>,
+	/// Entries per agency, most first.
+	pub agencies: Vec<(String, u64)>,
+	/// Entries per API (action), most first.
+	pub actions: Vec<(String, u64)>,
+	/// The block all of it was read at (hash, 0x-hex): pages and the export read there too.
+	pub at: String,
 }
 
-/// Run `search` on the node.
+/// Run `search` on the node: the summary of each of its index queries, at one block.
 pub async fn run(
 	client: &Client,
 	keys: &[PseudonymKey],
 	search: &Search,
 ) -> Result<Found, accesslog_client::Error> {
-	let mut rows: BTreeMap<u64, EntryJson> = BTreeMap::new();
-	let mut truncated = false;
-	let rpc = client.query();
-	'queries: for query in search.queries(keys) {
-		let mut cursor = None;
-		loop {
-			let page =
-				rpc.page(&query, cursor, Some(accesslog_client::rpc_types::MAX_PAGE_SIZE)).await?;
-			for e in page.items {
-				if let Search::Agency { agency, .. } = search {
-					if &e.agency != agency {
-						continue;
-					}
-				}
-				if rows.len() >= MAX_ROWS {
-					truncated = true;
-					break 'queries;
-				}
-				rows.insert(e.id, e);
-			}
-			match page.next_cursor {
-				Some(next) => cursor = Some(next),
-				None => break,
-			}
+	let agency = match search {
+		Search::Agency { agency, .. } => Some(agency.as_str()),
+		_ => None,
+	};
+	let mut found = Found::default();
+	let (mut hours, mut agencies, mut actions) =
+		(BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+	let mut ids = Vec::new();
+	let queries = search.queries(keys);
+	for query in &queries {
+		let rpc = client.query();
+		let rpc = if found.at.is_empty() { rpc } else { rpc.at(found.at.clone()) };
+		let s = rpc.summary(query, agency, Some(MAX_ROWS as u32)).await?;
+		found.at = s.at;
+		found.truncated |= s.truncated;
+		ids.extend(s.ids);
+		for (k, n) in s.hours {
+			*hours.entry(k).or_insert(0) += n;
+		}
+		for (k, n) in s.agencies {
+			*agencies.entry(k).or_insert(0) += n;
+		}
+		for (k, n) in s.actions {
+			*actions.entry(k).or_insert(0) += n;
 		}
 	}
-	Ok(Found { rows: rows.into_values().rev().collect(), truncated })
+	// A person's several keys: each index is in id order; merged, still in id order.
+	if queries.len() > 1 {
+		ids.sort_unstable();
+		ids.dedup();
+	}
+	ids.reverse();
+	found.ids = ids;
+	found.hours = hours.into_iter().collect();
+	found.agencies = most_first(agencies);
+	found.actions = most_first(actions);
+	Ok(found)
 }
 
-/// Counts of `rows` by `key`, largest first.
-pub fn count_by(rows: &[EntryJson], key: impl Fn(&EntryJson) -> String) -> Vec<(String, u64)> {
-	let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-	for r in rows {
-		*counts.entry(key(r)).or_default() += 1;
+/// The entries of `ids` (from `found`), in that order, read at the block `found` was.
+pub async fn rows(
+	client: &Client,
+	found: &Found,
+	ids: &[u64],
+) -> Result<Vec<EntryJson>, accesslog_client::Error> {
+	let mut rows = Vec::with_capacity(ids.len());
+	for chunk in ids.chunks(accesslog_client::rpc_types::MAX_IDS as usize) {
+		let got = client.query().at(found.at.clone()).entries(chunk).await?;
+		for (id, e) in chunk.iter().zip(got) {
+			// The summary listed it at this very block; entries are never removed.
+			rows.push(e.ok_or_else(|| accesslog_client::Error::Rpc {
+				code: accesslog_client::rpc_types::codes::RUNTIME_ERROR,
+				message: format!("entry {id} is not stored at block {}", found.at),
+			})?);
+		}
 	}
+	Ok(rows)
+}
+
+fn most_first(counts: BTreeMap<String, u64>) -> Vec<(String, u64)> {
 	let mut v: Vec<(String, u64)> = counts.into_iter().collect();
 	v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-	v.truncate(12);
 	v
 }
 
-/// Counts of `rows` per hour (or per day when they span more than three days), in time order.
-pub fn over_time(rows: &[EntryJson]) -> Vec<(String, u64)> {
+/// The first twelve of `counts` (most first), for a bar chart.
+pub fn top(counts: &[(String, u64)]) -> Vec<(String, u64)> {
+	counts.iter().take(12).cloned().collect()
+}
+
+/// Entries per hour (or per day when they span more than three days) in Taiwan time, in time
+/// order, from counts per UTC hour.
+pub fn over_time(hours: &[(u64, u64)]) -> Vec<(String, u64)> {
 	let tz = crate::web::taiwan();
-	let (Some(min), Some(max)) =
-		(rows.iter().map(|r| r.occurred_at).min(), rows.iter().map(|r| r.occurred_at).max())
-	else {
+	let (Some(&(min, _)), Some(&(max, _))) = (hours.first(), hours.last()) else {
 		return Vec::new();
 	};
 	let daily = max - min > 3 * 86_400_000;
@@ -313,8 +350,8 @@ pub fn over_time(rows: &[EntryJson]) -> Vec<(String, u64)> {
 	let first = (min + offset) / bucket;
 	let last = (max + offset) / bucket;
 	let mut counts = vec![0u64; (last - first + 1) as usize];
-	for r in rows {
-		counts[((r.occurred_at + offset) / bucket - first) as usize] += 1;
+	for &(hour, n) in hours {
+		counts[((hour + offset) / bucket - first) as usize] += n;
 	}
 	counts
 		.into_iter()

@@ -42,6 +42,8 @@ pub struct FullDeps<C, P, B> {
 	pub pool: Arc<P>,
 	/// GRANDPA's state.
 	pub grandpa: GrandpaDeps<B>,
+	/// The backend, whose state the access-log queries read natively.
+	pub backend: Arc<B>,
 }
 
 /// All RPC extensions of a full node.
@@ -49,7 +51,7 @@ pub fn create_full<C, P, B>(
 	deps: FullDeps<C, P, B>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
-	C: ProvideRuntimeApi<Block>,
+	C: ProvideRuntimeApi<Block> + polkadot_sdk::sp_api::CallApiAt<Block>,
 	C: HeaderBackend<Block> + HeaderMetadata<Block, Error = BlockChainError> + 'static,
 	C: Send + Sync + 'static,
 	C::Api: AccountNonceApi<Block, AccountId, Nonce>,
@@ -62,7 +64,7 @@ where
 	>,
 {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, grandpa } = deps;
+	let FullDeps { client, pool, grandpa, backend } = deps;
 	let GrandpaDeps {
 		shared_voter_state,
 		shared_authority_set,
@@ -72,7 +74,10 @@ where
 	} = grandpa;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(AccessLog::<_, _, AccountId, BlockNumber>::new(client).into_rpc())?;
+	let native = Arc::new(crate::native::NativeQueries::new(client.clone(), backend));
+	module.merge(
+		AccessLog::<_, _, AccountId, BlockNumber>::new(client).with_native(native).into_rpc(),
+	)?;
 	module.merge(
 		Grandpa::new(
 			subscription_executor,

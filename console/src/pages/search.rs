@@ -159,9 +159,9 @@ async fn checked(
 		},
 	};
 	let shown = if export {
-		found.rows.len()
+		found.ids.len()
 	} else {
-		found.rows.len().saturating_sub((page - 1) * PAGE_ROWS).min(PAGE_ROWS)
+		found.ids.len().saturating_sub((page - 1) * PAGE_ROWS).min(PAGE_ROWS)
 	};
 	let subject = match &s {
 		Search::Citizen(id) => Some(Subject::Citizen(id)),
@@ -200,6 +200,22 @@ async fn checked(
 	Ok((s, found, page))
 }
 
+/// The answer when the entries of a result set cannot be read from the node.
+fn unreadable(ctx: &Ctx, posted: &Posted, e: accesslog_client::Error) -> Response {
+	let l = ctx.lang;
+	let csrf = ctx.session.as_ref().map(|s| s.csrf.as_str()).unwrap_or_default();
+	tracing::error!("search rows not read: {e}");
+	let m = format!(
+		"{} {e}",
+		l.t("無法從節點讀取查詢結果:", "The results could not be read from the node:")
+	);
+	(
+		StatusCode::BAD_GATEWAY,
+		ctx.frame(l.t("稽核查詢", "Search"), form(ctx, csrf, &posted.params, Some(&m))),
+	)
+		.into_response()
+}
+
 /// `POST /search`.
 pub async fn run(ctx: Ctx, State(app): State<Arc<App>>, Form(posted): Form<Posted>) -> Response {
 	let (s, found, page) = match checked(&ctx, &app, &posted, false).await {
@@ -208,9 +224,18 @@ pub async fn run(ctx: Ctx, State(app): State<Arc<App>>, Form(posted): Form<Poste
 	};
 	let l = ctx.lang;
 	let csrf = ctx.session.as_ref().map(|s| s.csrf.clone()).unwrap_or_default();
-	let pages = found.rows.len().div_ceil(PAGE_ROWS).max(1);
-	let start = ((page - 1) * PAGE_ROWS).min(found.rows.len());
-	let rows = &found.rows[start..(start + PAGE_ROWS).min(found.rows.len())];
+	let pages = found.ids.len().div_ceil(PAGE_ROWS).max(1);
+	let start = ((page - 1) * PAGE_ROWS).min(found.ids.len());
+	let rows = match search::rows(
+		&app.client,
+		&found,
+		&found.ids[start..(start + PAGE_ROWS).min(found.ids.len())],
+	)
+	.await
+	{
+		Ok(rows) => rows,
+		Err(e) => return unreadable(&ctx, &posted, e),
+	};
 	let hidden = |page: usize| {
 		html! {
 			input type="hidden" name="csrf" value=(csrf);
@@ -228,18 +253,18 @@ pub async fn run(ctx: Ctx, State(app): State<Arc<App>>, Form(posted): Form<Poste
 		section.results aria-labelledby="results" {
 			h2 #results { (l.t("查詢結果", "Results")) }
 			p.summary {
-				(l.t("共 ", "")) strong #total { (found.rows.len()) } (l.t(" 筆", " entries"))
+				(l.t("共 ", "")) strong #total { (found.ids.len()) } (l.t(" 筆", " entries"))
 				@if found.truncated { " " span.warn { (l.t("(超過上限,僅收集最早的 10,000 筆,請縮小範圍)", "(more matched: the earliest 10,000 are shown; narrow the search)")) } }
 				@if s.names_a_person() { " · " span.ok { (l.t("本次查詢已記錄上鏈", "this search is recorded on chain")) } }
 			}
 			@if page > pages { p.warn { (l.t("沒有這一頁;共 ", "No such page; there are ")) (pages) (l.t(" 頁。", " pages.")) } }
-			@if !found.rows.is_empty() {
+			@if !found.ids.is_empty() {
 				div.charts {
-					(charts::columns(l.t("每小時/每日存取次數", "Accesses per hour / day"), &search::over_time(&found.rows)))
-					(charts::bars(l.t("依機關", "By agency"), &search::count_by(&found.rows, |e| e.agency.clone())))
-					(charts::bars(l.t("依 API", "By API"), &search::count_by(&found.rows, |e| e.action.clone())))
+					(charts::columns(l.t("每小時/每日存取次數", "Accesses per hour / day"), &search::over_time(&found.hours)))
+					(charts::bars(l.t("依機關", "By agency"), &search::top(&found.agencies)))
+					(charts::bars(l.t("依 API", "By API"), &search::top(&found.actions)))
 				}
-				(super::entries::table(&ctx, rows))
+				(super::entries::table(&ctx, &rows))
 				nav.pager aria-label=(l.t("分頁", "Pages")) {
 					@if page > 1 && page <= pages { form method="post" action="/search" { (hidden(page - 1)) button type="submit" { (l.t("上一頁", "Previous")) } } }
 					span { (l.t("第 ", "Page ")) (page.min(pages)) " / " (pages) (l.t(" 頁", "")) }
@@ -265,13 +290,17 @@ pub async fn export(ctx: Ctx, State(app): State<Arc<App>>, Form(posted): Form<Po
 		Ok(v) => v,
 		Err(r) => return r,
 	};
+	let rows = match search::rows(&app.client, &found, &found.ids).await {
+		Ok(rows) => rows,
+		Err(e) => return unreadable(&ctx, &posted, e),
+	};
 	let name = format!("accesslog-{}.csv", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
 	(
 		[
 			(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
 			(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
 		],
-		csv::export(&found.rows),
+		csv::export(&rows),
 	)
 		.into_response()
 }

@@ -12,6 +12,12 @@ pub const MAX_PAGE_SIZE: u32 = 1_000;
 /// Page size used when a query gives no `limit`.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
+/// Most entries one `accessLog_summary` collects (its `limit`, and the default).
+pub const MAX_SUMMARY: u32 = 100_000;
+
+/// Most ids one `accessLog_entries` call takes.
+pub const MAX_IDS: u32 = MAX_PAGE_SIZE;
+
 /// Stable error codes of the `accessLog_*` methods.
 pub mod codes {
 	/// A reference (citizen or accessor) is not 32 bytes of 0x-prefixed hex.
@@ -24,6 +30,9 @@ pub mod codes {
 	pub const BAD_RANGE: i32 = 4003;
 	/// The block given as `at` is not known to this node.
 	pub const UNKNOWN_BLOCK: i32 = 4004;
+	/// A summary's `limit` is 0 or above [`super::MAX_SUMMARY`], or more than
+	/// [`super::MAX_IDS`] ids were asked for.
+	pub const BAD_LIMIT: i32 = 4005;
 	/// The runtime failed to answer (see the error's data).
 	pub const RUNTIME_ERROR: i32 = 5000;
 }
@@ -74,6 +83,56 @@ pub struct EntryPage {
 	pub items: Vec<EntryJson>,
 	/// Pass as `cursor` to get the next page; absent on the last page.
 	pub next_cursor: Option<String>,
+}
+
+/// Which index a summary walks, in JSON: `{"citizen": "0x…"}`, `{"accessor": "0x…"}`,
+/// `{"sequence": {"source": 0, "from": 1, "to": 99}}` or `{"time": {"fromMs": …, "toMs": …}}`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum QueryJson {
+	/// Accesses to one citizen's data, by citizen reference (0x-hex).
+	Citizen(String),
+	/// Accesses by one official, by accessor reference (0x-hex).
+	Accessor(String),
+	/// A source's entries with `from <= seq <= to`.
+	#[serde(rename_all = "camelCase")]
+	Sequence {
+		/// Source id.
+		source: u32,
+		/// First sequence number.
+		from: u64,
+		/// Last sequence number.
+		to: u64,
+	},
+	/// Entries with `from_ms <= occurred_at <= to_ms`.
+	#[serde(rename_all = "camelCase")]
+	Time {
+		/// Start, ms since the epoch.
+		from_ms: u64,
+		/// End, ms since the epoch.
+		to_ms: u64,
+	},
+}
+
+/// What matched a query, without the entries: their ids and counts for charts.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryJson {
+	/// Ids of the matching entries in the index's order (at most the summary's `limit`).
+	pub ids: Vec<u64>,
+	/// Whether more entries matched than `ids` holds (the counts cover `ids` only).
+	pub truncated: bool,
+	/// `[start of the hour (ms since the epoch, UTC), entries]`, in time order, hours with
+	/// entries only.
+	pub hours: Vec<(u64, u64)>,
+	/// `[agency, entries]`, most first.
+	pub agencies: Vec<(String, u64)>,
+	/// `[action, entries]`, most first.
+	pub actions: Vec<(String, u64)>,
+	/// `[purpose code, entries]`, most first.
+	pub purposes: Vec<(String, u64)>,
+	/// Block the answer was computed at (hash, 0x-hex): read the entries at this block.
+	pub at: String,
 }
 
 /// A source with its counters.

@@ -6,8 +6,17 @@
 //! passing it back as `cursor` returns the next page.
 //!
 //! Errors are JSON-RPC errors with stable codes, listed in [`codes`].
+//!
+//! `accessLog_summary` and `accessLog_entries` serve an auditor's large result sets: the ids and
+//! counts of up to [`MAX_SUMMARY`] matching entries, then the entries of one page by id. Given a
+//! [`Native`] (the node's own copy of the pallet), they run natively when that copy is the
+//! chain's runtime; through the runtime API otherwise (see [`summary`]).
 
-use std::{fmt::Display, sync::Arc};
+mod summary;
+
+use std::{fmt::Display, marker::PhantomData, sync::Arc};
+
+pub use summary::{entries, summarize, IndexQuery, Indexes, Native};
 
 pub use access_log_rpc_types::*;
 pub use access_log_runtime_api::AccessLogApi;
@@ -16,7 +25,7 @@ use accesslog_format::layout::{self, decode_all};
 use codec::{Codec, Decode, Encode};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::error::ErrorObjectOwned};
 use polkadot_sdk::{
-	sp_api::{ApiError, ProvideRuntimeApi},
+	sp_api::{ApiError, ApiRef, ProvideRuntimeApi},
 	sp_blockchain::HeaderBackend,
 	sp_runtime::traits::Block as BlockT,
 };
@@ -76,6 +85,27 @@ pub trait AccessLogRpc<BlockHash> {
 		at: Option<BlockHash>,
 	) -> RpcResult<EntryPage>;
 
+	/// The ids of up to `limit` (default and most [`MAX_SUMMARY`]) entries matching `query`
+	/// (only those of `agency`, when given), in the index's order, with counts per hour,
+	/// agency, action and purpose, and the block it was answered at.
+	#[method(name = "accessLog_summary")]
+	fn summary(
+		&self,
+		query: QueryJson,
+		agency: Option<String>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<SummaryJson>;
+
+	/// The entries with these ids (at most [`MAX_IDS`]), in the order given; `null` for an id
+	/// not stored.
+	#[method(name = "accessLog_entries")]
+	fn entries(
+		&self,
+		ids: Vec<EntryId>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Option<EntryJson>>>;
+
 	/// All sources, with entry counts and highest sequence.
 	#[method(name = "accessLog_sources")]
 	fn sources(&self, at: Option<BlockHash>) -> RpcResult<Vec<SourceJson>>;
@@ -87,20 +117,91 @@ pub trait AccessLogRpc<BlockHash> {
 
 /// Implementation of [`AccessLogRpcServer`] over a client with the runtime API, for a chain with
 /// the given block, account id and block number types.
-pub struct AccessLog<C, B, AccountId, BlockNumber> {
+pub struct AccessLog<C, B: BlockT, AccountId, BlockNumber> {
 	client: Arc<C>,
+	native: Option<Arc<dyn Native<B::Hash>>>,
 	_types: Types<B, AccountId, BlockNumber>,
 }
 
 /// The chain's types, carried without being held.
-type Types<B, AccountId, BlockNumber> =
-	std::marker::PhantomData<fn() -> (B, AccountId, BlockNumber)>;
+type Types<B, AccountId, BlockNumber> = PhantomData<fn() -> (B, AccountId, BlockNumber)>;
 
-impl<C, B, AccountId, BlockNumber> AccessLog<C, B, AccountId, BlockNumber> {
+impl<C, B: BlockT, AccountId, BlockNumber> AccessLog<C, B, AccountId, BlockNumber> {
 	/// Serve queries from `client`.
 	pub fn new(client: Arc<C>) -> Self {
-		Self { client, _types: Default::default() }
+		Self { client, native: None, _types: Default::default() }
 	}
+
+	/// Answer summaries and entry batches natively with `native` where it matches the chain.
+	pub fn with_native(mut self, native: Arc<dyn Native<B::Hash>>) -> Self {
+		self.native = Some(native);
+		self
+	}
+}
+
+/// [`Indexes`] answered by the runtime API at one block.
+struct ViaRuntime<'a, Api, Block: BlockT, AccountId, BlockNumber> {
+	api: ApiRef<'a, Api>,
+	at: Block::Hash,
+	_types: Types<Block, AccountId, BlockNumber>,
+}
+
+impl<Api, Block, AccountId, BlockNumber> Indexes
+	for ViaRuntime<'_, Api, Block, AccountId, BlockNumber>
+where
+	Block: BlockT,
+	Api: AccessLogApi<Block, AccountId, BlockNumber>,
+	AccountId: Codec,
+	BlockNumber: Codec,
+{
+	type Entry = access_log_runtime_api::Entry<AccountId, BlockNumber>;
+
+	fn entry(&self, id: EntryId) -> Result<Option<Self::Entry>, String> {
+		self.api.entry(self.at, id).map_err(|e| e.to_string())
+	}
+
+	fn by_citizen(
+		&self,
+		r: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Result<Page<EntryId, Self::Entry>, String> {
+		self.api.entries_by_citizen(self.at, r, after, limit).map_err(|e| e.to_string())
+	}
+
+	fn by_accessor(
+		&self,
+		r: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Result<Page<EntryId, Self::Entry>, String> {
+		self.api.entries_by_accessor(self.at, r, after, limit).map_err(|e| e.to_string())
+	}
+
+	fn by_seq(
+		&self,
+		source: u32,
+		from: u64,
+		to: u64,
+		after: Option<u64>,
+		limit: u32,
+	) -> Result<Page<u64, Self::Entry>, String> {
+		self.api.entries_by_seq(self.at, source, from, to, after, limit).map_err(|e| e.to_string())
+	}
+
+	fn by_time(
+		&self,
+		from_ms: u64,
+		to_ms: u64,
+		after: Option<access_log_runtime_api::TimeCursor>,
+		limit: u32,
+	) -> Result<Page<access_log_runtime_api::TimeCursor, Self::Entry>, String> {
+		self.api.entries_by_time(self.at, from_ms, to_ms, after, limit).map_err(|e| e.to_string())
+	}
+}
+
+fn query_error(e: String) -> ErrorObjectOwned {
+	ErrorObjectOwned::owned(codes::RUNTIME_ERROR, "query failed", Some(e))
 }
 
 fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
@@ -153,8 +254,16 @@ fn id_cursor(c: Option<String>) -> Result<Option<u64>, ErrorObjectOwned> {
 impl<C, Block, AccountId, BlockNumber> AccessLog<C, Block, AccountId, BlockNumber>
 where
 	Block: BlockT,
-	C: HeaderBackend<Block>,
+	C: HeaderBackend<Block> + ProvideRuntimeApi<Block>,
 {
+	/// The runtime API at `at`, as [`Indexes`].
+	fn via_runtime(
+		&self,
+		at: Block::Hash,
+	) -> ViaRuntime<'_, C::Api, Block, AccountId, BlockNumber> {
+		ViaRuntime { api: self.client.runtime_api(), at, _types: PhantomData }
+	}
+
 	/// The block to answer at: `at`, if this node knows it, or the best block.
 	fn at(&self, at: Option<Block::Hash>) -> Result<Block::Hash, ErrorObjectOwned> {
 		match at {
@@ -294,6 +403,70 @@ where
 			.entries_by_time(at, from_ms, to_ms, after, limit)
 			.map_err(runtime_error)?;
 		page_json(page, |(ts, id)| format!("t{ts}.{id}"))
+	}
+
+	fn summary(
+		&self,
+		query: QueryJson,
+		agency: Option<String>,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<SummaryJson> {
+		let query = IndexQuery::parse(&query)?;
+		let limit = match limit.unwrap_or(MAX_SUMMARY) {
+			l @ 1..=MAX_SUMMARY => l,
+			l => {
+				return Err(error(
+					codes::BAD_LIMIT,
+					format!("limit must be between 1 and {MAX_SUMMARY}, got {l}"),
+				))
+			},
+		};
+		let at = self.at(at)?;
+		let agency = agency.as_deref();
+		let native = self.native.as_ref().and_then(|n| n.summary(at, &query, agency, limit));
+		let mut summary = match native {
+			Some(answer) => answer,
+			None => summarize(&self.via_runtime(at), &query, agency, limit),
+		}
+		.map_err(query_error)?;
+		summary.at = hex(at.as_ref());
+		Ok(summary)
+	}
+
+	fn entries(
+		&self,
+		ids: Vec<EntryId>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<Vec<Option<EntryJson>>> {
+		if ids.len() > MAX_IDS as usize {
+			return Err(error(
+				codes::BAD_LIMIT,
+				format!("at most {MAX_IDS} ids per call, got {}", ids.len()),
+			));
+		}
+		let at = self.at(at)?;
+		let native = self.native.as_ref().and_then(|n| n.entries(at, &ids));
+		let found = match native {
+			Some(answer) => answer,
+			None => entries(&self.via_runtime(at), &ids),
+		}
+		.map_err(query_error)?;
+		ids.iter()
+			.zip(found)
+			.map(|(id, e)| {
+				e.map(|bytes| {
+					let entry: layout::Entry = decode_all(&bytes).map_err(|err| {
+						error(
+							codes::RUNTIME_ERROR,
+							format!("entry {id} is not in the layout clients read: {err}"),
+						)
+					})?;
+					Ok(entry.to_json(*id))
+				})
+				.transpose()
+			})
+			.collect()
 	}
 
 	fn sources(&self, at: Option<Block::Hash>) -> RpcResult<Vec<SourceJson>> {
