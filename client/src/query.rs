@@ -2,7 +2,7 @@
 
 use crate::{
 	rpc_types::{
-		EntryJson, EntryPage, QueryJson, SourceJson, StatsJson, SubmitterJson, SummaryJson,
+		EntryJson, EntryPage, IdsJson, QueryJson, SourceJson, StatsJson, SubmitterJson, SummaryJson,
 	},
 	Client, Error, Result,
 };
@@ -134,6 +134,11 @@ impl AccessLogRpc<'_> {
 		limit: Option<u32>,
 	) -> Result<SummaryJson> {
 		self.call("accessLog_summary", rpc_params![query.to_json(), agency, limit]).await
+	}
+
+	/// The ids of up to `limit` entries matching `query`, read from its index alone.
+	pub async fn ids(&self, query: &Query, limit: Option<u32>) -> Result<IdsJson> {
+		self.call("accessLog_ids", rpc_params![query.to_json(), limit]).await
 	}
 
 	/// The entries with these ids (at most [`crate::rpc_types::MAX_IDS`]), `None` for an id not

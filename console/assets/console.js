@@ -34,6 +34,17 @@ const t = (zhText, enText) => (zh ? zhText : enText);
 	});
 })();
 
+// Charts of a search's result set, counted by the node after the page shows: a placeholder
+// marked data-charts="URL" is replaced by the fragment at URL (without scripts it is a link).
+(function charts() {
+	const box = document.querySelector('[data-charts]');
+	if (!box) return;
+	box.setAttribute('aria-busy', 'true');
+	fetch(box.dataset.charts, { credentials: 'same-origin' })
+		.then((r) => r.text().then((html) => { box.outerHTML = html; }))
+		.catch(() => box.removeAttribute('aria-busy'));
+})();
+
 // In-browser verification of an entry's evidence bundle against the validator set the auditor
 // pinned (kept in this browser's storage), with the evidence crate compiled to WebAssembly.
 (function verify() {

@@ -172,6 +172,7 @@ pub fn router(app: Arc<App>) -> Router {
 		.route("/verify", get(pages::entries::verify_page))
 		.route("/search", get(pages::search::page).post(pages::search::run))
 		.route("/search.csv", post(pages::search::export))
+		.route("/search/charts/{set}", get(pages::search::charts))
 		.route("/sources", get(pages::sources::page))
 		.route("/sources/{id}", get(pages::sources::detail))
 		.route("/sources/{id}/scan", post(pages::sources::rescan))

@@ -30,6 +30,15 @@ impl Results {
 		sets.get(key).filter(|(at, _)| at.elapsed() < KEEP).map(|(_, f)| f.clone())
 	}
 
+	/// The set named `id` (its [`Found::id`]) if `user` searched it and it is younger than
+	/// [`KEEP`].
+	pub fn by_id(&self, user: &str, id: &str) -> Option<Arc<Found>> {
+		let sets = self.sets.lock().expect("not poisoned");
+		sets.values()
+			.find(|(at, f)| f.id == id && f.owner == user && at.elapsed() < KEEP)
+			.map(|(_, f)| f.clone())
+	}
+
 	/// Keep `found` under `key`, dropping expired sets and, past [`MAX_SETS`], the oldest.
 	pub fn put(&self, key: String, found: Arc<Found>) {
 		let mut sets = self.sets.lock().expect("not poisoned");
@@ -48,12 +57,33 @@ impl Results {
 mod tests {
 	use super::*;
 
+	fn found(i: usize) -> Found {
+		Found {
+			id: format!("set{i}"),
+			owner: "lin".into(),
+			search: crate::search::Search::Official("o".into()),
+			ids: Vec::new(),
+			truncated: i.is_multiple_of(2),
+			at: String::new(),
+			charts: Default::default(),
+		}
+	}
+
+	#[test]
+	fn a_set_is_found_by_its_id_only_for_its_user() {
+		let r = Results::default();
+		r.put("lin|q".into(), Arc::new(found(1)));
+		assert!(r.by_id("lin", "set1").is_some());
+		assert!(r.by_id("chen", "set1").is_none(), "another user's set");
+		assert!(r.by_id("lin", "set2").is_none());
+	}
+
 	#[test]
 	fn sets_are_kept_by_key_and_the_oldest_goes_first() {
 		let r = Results::default();
 		assert!(r.get("a").is_none());
 		for i in 0..MAX_SETS + 1 {
-			r.put(format!("k{i}"), Arc::new(Found { truncated: i % 2 == 0, ..Default::default() }));
+			r.put(format!("k{i}"), Arc::new(found(i)));
 		}
 		assert!(r.get("k0").is_none(), "the oldest was dropped");
 		assert!(r.get("k1").is_some());

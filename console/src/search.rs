@@ -242,46 +242,116 @@ fn time_range(from: &str, to: &str) -> Result<(u64, u64), FormError> {
 	Ok((from_ms, to_ms))
 }
 
-/// What a search found: the matching entries' ids and counts, not the entries (a page reads its
-/// 50 by id; the export reads them all).
-#[derive(Clone, Debug, Default)]
+/// What a search found: the matching entries' ids, not the entries (a page reads its 50 by id;
+/// the export reads them all), and the charts once they are counted.
+#[derive(Debug)]
 pub struct Found {
+	/// Names the set in the charts' URL (random; the set belongs to the user who searched).
+	pub id: String,
+	/// The user who searched (the only one who may read it).
+	pub owner: String,
+	/// The search that found it.
+	pub search: Search,
 	/// Ids of the matching entries, newest first: when more matched, those of the first
 	/// [`MAX_ROWS`] in the index's order (oldest first).
 	pub ids: Vec<u64>,
-	/// Whether more matched than were collected (the counts cover the collected ones).
+	/// Whether more matched than were collected (the charts cover the collected ones).
 	pub truncated: bool,
+	/// The block all of it was read at (hash, 0x-hex): pages, charts and the export read there.
+	pub at: String,
+	/// The charts, counted by the node on first request (an agency search counts them with its
+	/// ids).
+	pub charts: tokio::sync::OnceCell<Charts>,
+}
+
+/// Counts of a result set for its charts.
+#[derive(Clone, Debug, Default)]
+pub struct Charts {
 	/// Entries per hour: `(start of the hour, ms UTC, entries)`, in time order.
 	pub hours: Vec<(u64, u64)>,
 	/// Entries per agency, most first.
 	pub agencies: Vec<(String, u64)>,
 	/// Entries per API (action), most first.
 	pub actions: Vec<(String, u64)>,
-	/// The block all of it was read at (hash, 0x-hex): pages and the export read there too.
-	pub at: String,
 }
 
-/// Run `search` on the node: the summary of each of its index queries, at one block.
+/// Run `search` for `owner` on the node: the ids of each of its index queries, at one block. An agency
+/// search is a time range filtered by agency, which only the entries tell: its ids come with
+/// the charts, from the node's summary.
 pub async fn run(
 	client: &Client,
 	keys: &[PseudonymKey],
 	search: &Search,
+	owner: &str,
 ) -> Result<Found, accesslog_client::Error> {
-	let agency = match search {
-		Search::Agency { agency, .. } => Some(agency.as_str()),
-		_ => None,
+	let mut found = Found {
+		id: crate::auth::random_token(),
+		owner: owner.into(),
+		search: search.clone(),
+		ids: Vec::new(),
+		truncated: false,
+		at: String::new(),
+		charts: Default::default(),
 	};
-	let mut found = Found::default();
-	let (mut hours, mut agencies, mut actions) =
-		(BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-	let mut ids = Vec::new();
+	if let Search::Agency { agency, .. } = search {
+		let (ids, truncated, at, charts) =
+			summaries(client, keys, search, Some(agency), None).await?;
+		(found.ids, found.truncated, found.at) = (ids, truncated, at);
+		found.charts.set(charts).expect("a new cell; qed");
+		return Ok(found);
+	}
 	let queries = search.queries(keys);
+	let mut ids = Vec::new();
 	for query in &queries {
 		let rpc = client.query();
 		let rpc = if found.at.is_empty() { rpc } else { rpc.at(found.at.clone()) };
+		let got = rpc.ids(query, Some(MAX_ROWS as u32)).await?;
+		found.at = got.at;
+		found.truncated |= got.truncated;
+		ids.extend(got.ids);
+	}
+	found.ids = newest_first(ids, queries.len());
+	Ok(found)
+}
+
+/// The charts of `found`, counted by the node at its block (once; later calls reuse them).
+pub async fn charts<'a>(
+	client: &Client,
+	keys: &[PseudonymKey],
+	found: &'a Found,
+) -> Result<&'a Charts, accesslog_client::Error> {
+	found
+		.charts
+		.get_or_try_init(|| async {
+			let (_, _, _, charts) =
+				summaries(client, keys, &found.search, None, Some(found.at.clone())).await?;
+			Ok(charts)
+		})
+		.await
+}
+
+/// The node's summaries of `search`'s queries (of `agency`'s entries, when given) at `at` (the
+/// best block when `None`), merged: ids newest first, whether truncated, the block, the charts.
+async fn summaries(
+	client: &Client,
+	keys: &[PseudonymKey],
+	search: &Search,
+	agency: Option<&str>,
+	mut at: Option<String>,
+) -> Result<(Vec<u64>, bool, String, Charts), accesslog_client::Error> {
+	let (mut hours, mut agencies, mut actions) =
+		(BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+	let (mut ids, mut truncated) = (Vec::new(), false);
+	let queries = search.queries(keys);
+	for query in &queries {
+		let rpc = client.query();
+		let rpc = match &at {
+			Some(at) => rpc.at(at.clone()),
+			None => rpc,
+		};
 		let s = rpc.summary(query, agency, Some(MAX_ROWS as u32)).await?;
-		found.at = s.at;
-		found.truncated |= s.truncated;
+		at = Some(s.at);
+		truncated |= s.truncated;
 		ids.extend(s.ids);
 		for (k, n) in s.hours {
 			*hours.entry(k).or_insert(0) += n;
@@ -293,17 +363,23 @@ pub async fn run(
 			*actions.entry(k).or_insert(0) += n;
 		}
 	}
-	// A person's several keys: each index is in id order; merged, still in id order.
-	if queries.len() > 1 {
+	let charts = Charts {
+		hours: hours.into_iter().collect(),
+		agencies: most_first(agencies),
+		actions: most_first(actions),
+	};
+	Ok((newest_first(ids, queries.len()), truncated, at.unwrap_or_default(), charts))
+}
+
+/// `ids` from `queries` index scans, newest first. A person's several keys: each index is in id
+/// order; merged, still in id order.
+fn newest_first(mut ids: Vec<u64>, queries: usize) -> Vec<u64> {
+	if queries > 1 {
 		ids.sort_unstable();
 		ids.dedup();
 	}
 	ids.reverse();
-	found.ids = ids;
-	found.hours = hours.into_iter().collect();
-	found.agencies = most_first(agencies);
-	found.actions = most_first(actions);
-	Ok(found)
+	ids
 }
 
 /// The entries of `ids` (from `found`), in that order, read at the block `found` was.

@@ -136,6 +136,17 @@ async fn an_auditor_searches_exports_and_verifies_in_the_browser() {
 	assert_eq!(text(&b, "#total").await, expected.to_string());
 	let rows = b.find_all(Locator::Css("table.entries tbody tr")).await.unwrap();
 	assert_eq!(rows.len(), expected.min(50));
+	// The charts arrive after the page: their per-agency bars add up to the rows found.
+	b.wait().for_element(Locator::Css("#charts figure svg")).await.unwrap();
+	let by_agency = b
+		.execute(
+			"return Array.from(document.querySelectorAll('#charts figure:nth-of-type(2) text.value'))
+			   .reduce((n, t) => n + Number(t.textContent), 0);",
+			vec![],
+		)
+		.await
+		.unwrap();
+	assert_eq!(by_agency.as_u64(), Some(expected as u64), "per-agency chart");
 	shot(&b, "search").await;
 
 	// The CSV the export button posts: exactly those rows.

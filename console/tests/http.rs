@@ -281,6 +281,20 @@ async fn the_console_guards_checks_records_and_escapes() {
 		.await;
 	assert!(a.body.contains("&lt;script&gt;window.__pwned"), "{}", a.body);
 	assert!(!a.body.contains(HOSTILE_AGENCY));
+	// Its charts are counted on request, for this auditor only; the hostile agency stays text.
+	let url = a.body.split("data-charts=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+	let url = url.replace("&amp;", "&");
+	assert!(url.starts_with("/search/charts/") && url.ends_with("?fragment=1"), "{url}");
+	let c = au.get(&url).await;
+	assert_eq!(c.status, StatusCode::OK, "{}", c.body);
+	assert!(c.body.contains("<svg") && c.body.contains("id=\"charts\""), "{}", c.body);
+	assert!(c.body.contains("&lt;/script&gt;") && !c.body.contains("<script>"), "{}", c.body);
+	assert!(!c.body.contains("<html"), "a fragment, not a page");
+	let page = au.get(url.trim_end_matches("?fragment=1")).await;
+	assert!(page.body.contains("<html") && page.body.contains("<svg"));
+	assert_eq!(op.get(&url).await.status, StatusCode::FORBIDDEN, "an operator");
+	assert_eq!(anon.get(&url).await.status, StatusCode::UNAUTHORIZED, "no session");
+	assert_eq!(au.get("/search/charts/0123?fragment=1").await.status, StatusCode::NOT_FOUND);
 	let csv = au
 		.send(Method::POST, "/search.csv", &[range[0], range[1], range[2], ("csrf", &csrf)])
 		.await;

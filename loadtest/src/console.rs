@@ -1,7 +1,7 @@
 //! `console`: N concurrent auditors against a running audit console. Each logs in once and then
 //! loops over the pages and searches an auditor uses (latest entries, one entry, a search by time
-//! range around a stored entry, a search by official, the sources page), with a CSV export of a
-//! range every tenth round; latencies are measured at the client, one request at a time per
+//! range around a stored entry and the charts its page then fetches, a search by official, the
+//! sources page), with a CSV export of a range every tenth round; latencies are measured at the client, one request at a time per
 //! auditor. Beside them one open event stream measures how long a block takes from its import on
 //! the node (the node's new-head notification) to the console's `block` event.
 
@@ -187,7 +187,24 @@ async fn auditor(
 					.post("/search", &[("kind", "time"), ("from", &from), ("to", &to)])
 					.await
 				{
-					Ok(_) => rec.ok("search: 2-minute range", t.elapsed(), 1),
+					Ok(page) => {
+						rec.ok("search: 2-minute range", t.elapsed(), 1);
+						// What the page's script then fetches: the charts of the result set.
+						let url = page
+							.split("data-charts=\"")
+							.nth(1)
+							.and_then(|r| r.split('"').next())
+							.map(|u| u.replace("&amp;", "&"));
+						if let Some(url) = url {
+							let t = Instant::now();
+							match session.get(&url).await {
+								Ok(_) => {
+									rec.ok("search: charts of the 2-minute range", t.elapsed(), 1)
+								},
+								Err(e) => rec.error("search: charts of the 2-minute range", e),
+							}
+						}
+					},
 					Err(e) => rec.error("search: 2-minute range", e),
 				}
 			},

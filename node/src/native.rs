@@ -73,6 +73,15 @@ where
 		self.run(at, || access_log_rpc::summarize(&InPallet(PhantomData), query, agency, limit))
 	}
 
+	fn ids(
+		&self,
+		at: Hash,
+		query: &IndexQuery,
+		limit: u32,
+	) -> Option<Result<access_log_rpc::IdsJson, String>> {
+		self.run(at, || access_log_rpc::ids(&InPallet(PhantomData), query, limit))
+	}
+
 	fn entries(&self, at: Hash, ids: &[EntryId]) -> Option<Result<Vec<Option<Vec<u8>>>, String>> {
 		self.run(at, || access_log_rpc::entries(&InPallet(PhantomData), ids))
 	}
@@ -129,5 +138,44 @@ impl Indexes for InPallet {
 		limit: u32,
 	) -> Result<Page<TimeCursor, StoredEntry>, String> {
 		Ok(Pallet::entries_by_time(from_ms, to_ms, after, limit))
+	}
+
+	fn ids_by_citizen(
+		&self,
+		r: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Result<Page<EntryId, ()>, String> {
+		Ok(Pallet::ids_by_citizen(r, after, limit))
+	}
+
+	fn ids_by_accessor(
+		&self,
+		r: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Result<Page<EntryId, ()>, String> {
+		Ok(Pallet::ids_by_accessor(r, after, limit))
+	}
+
+	fn ids_by_seq(
+		&self,
+		source: u32,
+		from: u64,
+		to: u64,
+		after: Option<u64>,
+		limit: u32,
+	) -> Result<Page<u64, ()>, String> {
+		Ok(Pallet::ids_by_seq(source, from, to, after, limit))
+	}
+
+	fn ids_by_time(
+		&self,
+		from_ms: u64,
+		to_ms: u64,
+		after: Option<TimeCursor>,
+		limit: u32,
+	) -> Result<Page<TimeCursor, ()>, String> {
+		Ok(Pallet::ids_by_time(from_ms, to_ms, after, limit))
 	}
 }

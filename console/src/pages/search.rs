@@ -150,7 +150,7 @@ async fn checked(
 	let found = match kept {
 		Some(found) => found,
 		None => {
-			let found = search::run(&app.client, &app.keys, &s)
+			let found = search::run(&app.client, &app.keys, &s, &session.user)
 				.await
 				.map_err(|e| fail(StatusCode::BAD_GATEWAY, e.to_string()))?;
 			let found = Arc::new(found);
@@ -259,10 +259,11 @@ pub async fn run(ctx: Ctx, State(app): State<Arc<App>>, Form(posted): Form<Poste
 			}
 			@if page > pages { p.warn { (l.t("沒有這一頁;共 ", "No such page; there are ")) (pages) (l.t(" 頁。", " pages.")) } }
 			@if !found.ids.is_empty() {
-				div.charts {
-					(charts::columns(l.t("每小時/每日存取次數", "Accesses per hour / day"), &search::over_time(&found.hours)))
-					(charts::bars(l.t("依機關", "By agency"), &search::top(&found.agencies)))
-					(charts::bars(l.t("依 API", "By API"), &search::top(&found.actions)))
+				@match found.charts.get() {
+					Some(c) => (charts_of(&ctx, c)),
+					None => div.charts #charts data-charts={ "/search/charts/" (found.id) "?fragment=1" } {
+						p { a href={ "/search/charts/" (found.id) } { (l.t("顯示結果集的統計圖(每小時、依機關、依 API)", "Show the charts of the result set (per hour, by agency, by API)")) } }
+					},
 				}
 				(super::entries::table(&ctx, &rows))
 				nav.pager aria-label=(l.t("分頁", "Pages")) {
@@ -279,6 +280,75 @@ pub async fn run(ctx: Ctx, State(app): State<Arc<App>>, Form(posted): Form<Poste
 		}
 	};
 	ctx.frame(l.t("稽核查詢", "Search"), body).into_response()
+}
+
+/// The charts of a result set.
+fn charts_of(ctx: &Ctx, c: &search::Charts) -> Markup {
+	let l = ctx.lang;
+	html! {
+		div.charts #charts {
+			(charts::columns(l.t("每小時/每日存取次數", "Accesses per hour / day"), &search::over_time(&c.hours)))
+			(charts::bars(l.t("依機關", "By agency"), &search::top(&c.agencies)))
+			(charts::bars(l.t("依 API", "By API"), &search::top(&c.actions)))
+		}
+	}
+}
+
+/// Whether to answer with a fragment instead of a page.
+#[derive(Deserialize)]
+pub struct Fragment {
+	#[serde(default)]
+	fragment: Option<String>,
+}
+
+/// `GET /search/charts/{set}`: the charts of one of the user's kept result sets, counted by
+/// the node at the set's block (the search page fetches them after it shows; without scripts,
+/// a link opens them as a page).
+pub async fn charts(
+	ctx: Ctx,
+	State(app): State<Arc<App>>,
+	axum::extract::Path(set): axum::extract::Path<String>,
+	axum::extract::Query(f): axum::extract::Query<Fragment>,
+) -> Response {
+	let fragment = f.fragment.is_some();
+	let session = match if fragment { ctx.data(Need::Audit) } else { ctx.page(Need::Audit) } {
+		Ok(s) => s.clone(),
+		Err(r) => return r,
+	};
+	let l = ctx.lang;
+	let Some(found) = app.results.by_id(&session.user, &set) else {
+		let m = l.t(
+			"找不到這個查詢結果(已超過 10 分鐘或不是您的查詢),請重新查詢。",
+			"No such result set (older than 10 minutes, or not your search): search again.",
+		);
+		return (
+			StatusCode::NOT_FOUND,
+			if fragment {
+				html! { p.warn { (m) } }
+			} else {
+				ctx.frame(l.t("統計圖", "Charts"), html! { p.warn { (m) } })
+			},
+		)
+			.into_response();
+	};
+	let body = match search::charts(&app.client, &app.keys, &found).await {
+		Ok(c) => charts_of(&ctx, c),
+		Err(e) => {
+			tracing::error!("charts not counted: {e}");
+			let m = format!(
+				"{} {e}",
+				l.t("無法從節點取得統計:", "The node could not count the charts:")
+			);
+			return (StatusCode::BAD_GATEWAY, html! { p.error role="alert" { (m) } })
+				.into_response();
+		},
+	};
+	if fragment {
+		body.into_response()
+	} else {
+		let back = html! { (body) p { a href="/search" { (l.t("回到查詢", "Back to search")) } } };
+		ctx.frame(l.t("結果集統計圖", "Charts of the result set"), back).into_response()
+	}
 }
 
 /// `POST /search.csv`: every row of the search, as CSV.

@@ -66,6 +66,26 @@ impl<T: Config> Pallet<T> {
 		after: Option<EntryId>,
 		limit: u32,
 	) -> Page<EntryId, EntryOf<T>> {
+		Self::scan_by_citizen(citizen_ref, after, limit, Self::entry)
+	}
+
+	/// [`Self::entries_by_citizen`] without reading the entries: the ids alone (an index key
+	/// without its entry is a broken invariant `try_state` reports).
+	pub fn ids_by_citizen(
+		citizen_ref: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Page<EntryId, ()> {
+		Self::scan_by_citizen(citizen_ref, after, limit, |_| Some(()))
+	}
+
+	/// The scan of [`Self::entries_by_citizen`], with `fetch` reading each entry found.
+	fn scan_by_citizen<E>(
+		citizen_ref: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+		fetch: impl Fn(EntryId) -> Option<E>,
+	) -> Page<EntryId, E> {
 		let iter = match after {
 			None => EntriesByCitizen::<T>::iter_key_prefix(citizen_ref),
 			Some(id) => EntriesByCitizen::<T>::iter_key_prefix_from(
@@ -73,7 +93,7 @@ impl<T: Config> Pallet<T> {
 				EntriesByCitizen::<T>::hashed_key_for(citizen_ref, id.to_be_bytes()),
 			),
 		};
-		paginate(iter.map(|k| (be(k), be(k))), limit, Self::entry)
+		paginate(iter.map(|k| (be(k), be(k))), limit, fetch)
 	}
 
 	/// Accesses by one official, oldest first, after entry `after` (exclusive).
@@ -82,6 +102,26 @@ impl<T: Config> Pallet<T> {
 		after: Option<EntryId>,
 		limit: u32,
 	) -> Page<EntryId, EntryOf<T>> {
+		Self::scan_by_accessor(accessor_ref, after, limit, Self::entry)
+	}
+
+	/// [`Self::entries_by_accessor`] without reading the entries: the ids alone (an index key
+	/// without its entry is a broken invariant `try_state` reports).
+	pub fn ids_by_accessor(
+		accessor_ref: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Page<EntryId, ()> {
+		Self::scan_by_accessor(accessor_ref, after, limit, |_| Some(()))
+	}
+
+	/// The scan of [`Self::entries_by_accessor`], with `fetch` reading each entry found.
+	fn scan_by_accessor<E>(
+		accessor_ref: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+		fetch: impl Fn(EntryId) -> Option<E>,
+	) -> Page<EntryId, E> {
 		// Groups whose last id is above `after` (the keys after `after`'s own), then on.
 		let iter = match after {
 			None => AccessorIndex::<T>::iter_prefix(accessor_ref),
@@ -94,7 +134,7 @@ impl<T: Config> Pallet<T> {
 			.flat_map(|(_, group)| group.into_iter())
 			.filter(move |id| after.is_none_or(|after| *id > after))
 			.map(|id| (id, id));
-		paginate(iter, limit, Self::entry)
+		paginate(iter, limit, fetch)
 	}
 
 	/// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order, after sequence
@@ -106,6 +146,31 @@ impl<T: Config> Pallet<T> {
 		after: Option<u64>,
 		limit: u32,
 	) -> Page<u64, EntryOf<T>> {
+		Self::scan_by_seq(source, from_seq, to_seq, after, limit, Self::entry)
+	}
+
+	/// Entries of `source` with `from_seq <= seq <= to_seq`, in sequence order, after sequence
+	/// `after` (exclusive). The cursor is the last sequence number returned.
+	/// As [`Self::entries_by_seq`] without reading the entries.
+	pub fn ids_by_seq(
+		source: SourceId,
+		from_seq: u64,
+		to_seq: u64,
+		after: Option<u64>,
+		limit: u32,
+	) -> Page<u64, ()> {
+		Self::scan_by_seq(source, from_seq, to_seq, after, limit, |_| Some(()))
+	}
+
+	/// The scan of [`Self::entries_by_seq`], with `fetch` reading each entry found.
+	fn scan_by_seq<E>(
+		source: SourceId,
+		from_seq: u64,
+		to_seq: u64,
+		after: Option<u64>,
+		limit: u32,
+		fetch: impl Fn(EntryId) -> Option<E>,
+	) -> Page<u64, E> {
 		// The first sequence number wanted; none after `u64::MAX`.
 		let Some(lo) =
 			after.map_or(Some(from_seq), |seq| seq.checked_add(1).map(|s| s.max(from_seq)))
@@ -126,7 +191,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.skip_while(move |(seq, _)| *seq < lo)
 			.take_while(|(seq, _)| *seq <= to_seq);
-		paginate(iter, limit, Self::entry)
+		paginate(iter, limit, fetch)
 	}
 
 	/// Entries with `from_ms <= occurred_at <= to_ms`, by second of `occurred_at` and within a
@@ -137,6 +202,28 @@ impl<T: Config> Pallet<T> {
 		after: Option<TimeCursor>,
 		limit: u32,
 	) -> Page<TimeCursor, EntryOf<T>> {
+		Self::scan_by_time(from_ms, to_ms, after, limit, Self::entry)
+	}
+
+	/// [`Self::entries_by_time`] without reading the entries: the ids alone (an index key
+	/// without its entry is a broken invariant `try_state` reports).
+	pub fn ids_by_time(
+		from_ms: u64,
+		to_ms: u64,
+		after: Option<TimeCursor>,
+		limit: u32,
+	) -> Page<TimeCursor, ()> {
+		Self::scan_by_time(from_ms, to_ms, after, limit, |_| Some(()))
+	}
+
+	/// The scan of [`Self::entries_by_time`], with `fetch` reading each entry found.
+	fn scan_by_time<E>(
+		from_ms: u64,
+		to_ms: u64,
+		after: Option<TimeCursor>,
+		limit: u32,
+		fetch: impl Fn(EntryId) -> Option<E>,
+	) -> Page<TimeCursor, E> {
 		// A cursor before the range is no cursor.
 		let after = after.filter(|(ts, _)| *ts >= from_ms);
 		let start = match after {
@@ -163,7 +250,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.filter(move |(ts, id)| (from_ms..=to_ms).contains(ts) && past_cursor(*ts, *id))
 			.map(|(ts, id)| ((ts, id), id));
-		paginate(iter, limit, Self::entry)
+		paginate(iter, limit, fetch)
 	}
 
 	/// All registered sources with their counters.

@@ -5,9 +5,9 @@ use crate::{
 	frame_system,
 	mock::*,
 	sp_runtime::{DispatchError, Perbill},
-	AccessorIndex, Entries, EntriesByCitizen, Entry, Error, Event, NextEntryId, NextSourceId, Page,
-	RecordInput, SeqIndex, Sources, Submitters, TimeIndex, WeightInfo, MAX_NAME_LEN, MAX_TEXT_LEN,
-	SEQ_CHUNK_BITS,
+	AccessorIndex, Entries, EntriesByCitizen, Entry, EntryId, Error, Event, NextEntryId,
+	NextSourceId, Page, RecordInput, SeqIndex, Sources, Submitters, TimeIndex, WeightInfo,
+	MAX_NAME_LEN, MAX_TEXT_LEN, SEQ_CHUNK_BITS,
 };
 
 /// The sequence numbers of a page's entries, in page order.
@@ -456,6 +456,34 @@ fn queries_page_through_each_index_in_order() {
 		let p2 = AccessLog::entries_by_time(from, to, p1.next, 4);
 		assert_eq!(p2.items.iter().map(|(_, e)| e.record.seq).collect::<Vec<_>>(), vec![7]);
 		assert_eq!(p2.next, None);
+
+		// The ids-only queries walk the same index: the same ids and cursors.
+		fn same<C: PartialEq + core::fmt::Debug, E>(ids: Page<C, ()>, entries: Page<C, E>) {
+			let ids_of =
+				|items: Vec<(EntryId, ())>| items.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+			assert_eq!(ids.next, entries.next);
+			assert_eq!(
+				ids_of(ids.items),
+				entries.items.into_iter().map(|(id, _)| id).collect::<Vec<_>>()
+			);
+		}
+		same(
+			AccessLog::ids_by_citizen(citizen(1), Some(5), 3),
+			AccessLog::entries_by_citizen(citizen(1), Some(5), 3),
+		);
+		same(
+			AccessLog::ids_by_accessor(official(2), None, 2),
+			AccessLog::entries_by_accessor(official(2), None, 2),
+		);
+		same(
+			AccessLog::ids_by_seq(0, 5, 12, Some(6), 4),
+			AccessLog::entries_by_seq(0, 5, 12, Some(6), 4),
+		);
+		same(
+			AccessLog::ids_by_time(from, to, p1.next, 4),
+			AccessLog::entries_by_time(from, to, p1.next, 4),
+		);
+		assert_eq!(AccessLog::ids_by_time(from, to, None, 100).items.len(), 5);
 	});
 }
 

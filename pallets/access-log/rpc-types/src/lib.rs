@@ -135,6 +135,18 @@ pub struct SummaryJson {
 	pub at: String,
 }
 
+/// The ids of the entries matching a query, read from its index alone.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct IdsJson {
+	/// Ids in the index's order (at most the call's `limit`).
+	pub ids: Vec<u64>,
+	/// Whether more entries matched than `ids` holds.
+	pub truncated: bool,
+	/// Block the answer was computed at (hash, 0x-hex).
+	pub at: String,
+}
+
 /// A source with its counters.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]

@@ -16,7 +16,7 @@ mod summary;
 
 use std::{fmt::Display, marker::PhantomData, sync::Arc};
 
-pub use summary::{entries, summarize, IndexQuery, Indexes, Native};
+pub use summary::{entries, ids, summarize, IndexQuery, Indexes, Native};
 
 pub use access_log_rpc_types::*;
 pub use access_log_runtime_api::AccessLogApi;
@@ -96,6 +96,17 @@ pub trait AccessLogRpc<BlockHash> {
 		limit: Option<u32>,
 		at: Option<BlockHash>,
 	) -> RpcResult<SummaryJson>;
+
+	/// The ids of up to `limit` (default and most [`MAX_SUMMARY`]) entries matching `query`, in
+	/// the index's order, read from the index alone (no entry is read), and the block it was
+	/// answered at.
+	#[method(name = "accessLog_ids")]
+	fn ids(
+		&self,
+		query: QueryJson,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<IdsJson>;
 
 	/// The entries with these ids (at most [`MAX_IDS`]), in the order given; `null` for an id
 	/// not stored.
@@ -197,6 +208,17 @@ where
 		limit: u32,
 	) -> Result<Page<access_log_runtime_api::TimeCursor, Self::Entry>, String> {
 		self.api.entries_by_time(self.at, from_ms, to_ms, after, limit).map_err(|e| e.to_string())
+	}
+}
+
+/// A summary's or an id scan's `limit`, checked.
+fn summary_limit(limit: Option<u32>) -> Result<u32, ErrorObjectOwned> {
+	match limit.unwrap_or(MAX_SUMMARY) {
+		l @ 1..=MAX_SUMMARY => Ok(l),
+		l => Err(error(
+			codes::BAD_LIMIT,
+			format!("limit must be between 1 and {MAX_SUMMARY}, got {l}"),
+		)),
 	}
 }
 
@@ -412,16 +434,7 @@ where
 		limit: Option<u32>,
 		at: Option<Block::Hash>,
 	) -> RpcResult<SummaryJson> {
-		let query = IndexQuery::parse(&query)?;
-		let limit = match limit.unwrap_or(MAX_SUMMARY) {
-			l @ 1..=MAX_SUMMARY => l,
-			l => {
-				return Err(error(
-					codes::BAD_LIMIT,
-					format!("limit must be between 1 and {MAX_SUMMARY}, got {l}"),
-				))
-			},
-		};
+		let (query, limit) = (IndexQuery::parse(&query)?, summary_limit(limit)?);
 		let at = self.at(at)?;
 		let agency = agency.as_deref();
 		let native = self.native.as_ref().and_then(|n| n.summary(at, &query, agency, limit));
@@ -432,6 +445,24 @@ where
 		.map_err(query_error)?;
 		summary.at = hex(at.as_ref());
 		Ok(summary)
+	}
+
+	fn ids(
+		&self,
+		query: QueryJson,
+		limit: Option<u32>,
+		at: Option<Block::Hash>,
+	) -> RpcResult<IdsJson> {
+		let (query, limit) = (IndexQuery::parse(&query)?, summary_limit(limit)?);
+		let at = self.at(at)?;
+		let native = self.native.as_ref().and_then(|n| n.ids(at, &query, limit));
+		let mut found = match native {
+			Some(answer) => answer,
+			None => ids(&self.via_runtime(at), &query, limit),
+		}
+		.map_err(query_error)?;
+		found.at = hex(at.as_ref());
+		Ok(found)
 	}
 
 	fn entries(

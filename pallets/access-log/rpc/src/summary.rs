@@ -15,7 +15,7 @@ use codec::Encode;
 use jsonrpsee::types::error::ErrorObjectOwned;
 use std::collections::HashMap;
 
-pub use access_log_rpc_types::{QueryJson, SummaryJson, MAX_SUMMARY};
+pub use access_log_rpc_types::{IdsJson, QueryJson, SummaryJson, MAX_SUMMARY};
 
 /// Rows per read while scanning.
 const SCAN_PAGE: u32 = access_log_runtime_api::MAX_PAGE_SIZE;
@@ -107,6 +107,51 @@ pub trait Indexes {
 		after: Option<TimeCursor>,
 		limit: u32,
 	) -> Result<Page<TimeCursor, Self::Entry>, String>;
+	/// [`Indexes::by_citizen`]'s ids alone.
+	fn ids_by_citizen(
+		&self,
+		r: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Result<Page<EntryId, ()>, String> {
+		self.by_citizen(r, after, limit).map(ids_only)
+	}
+	/// [`Indexes::by_accessor`]'s ids alone.
+	fn ids_by_accessor(
+		&self,
+		r: Hash32,
+		after: Option<EntryId>,
+		limit: u32,
+	) -> Result<Page<EntryId, ()>, String> {
+		self.by_accessor(r, after, limit).map(ids_only)
+	}
+	/// [`Indexes::by_seq`]'s ids alone.
+	fn ids_by_seq(
+		&self,
+		source: u32,
+		from: u64,
+		to: u64,
+		after: Option<u64>,
+		limit: u32,
+	) -> Result<Page<u64, ()>, String> {
+		self.by_seq(source, from, to, after, limit).map(ids_only)
+	}
+	/// [`Indexes::by_time`]'s ids alone.
+	fn ids_by_time(
+		&self,
+		from_ms: u64,
+		to_ms: u64,
+		after: Option<TimeCursor>,
+		limit: u32,
+	) -> Result<Page<TimeCursor, ()>, String> {
+		self.by_time(from_ms, to_ms, after, limit).map(ids_only)
+	}
+}
+
+/// A page's ids, its entries dropped (what the runtime API answers, where the pallet itself can
+/// skip reading them).
+fn ids_only<C, E>(page: Page<C, E>) -> Page<C, ()> {
+	Page { items: page.items.into_iter().map(|(id, _)| (id, ())).collect(), next: page.next }
 }
 
 /// The node's own copy of the pallet, run natively over a block's state.
@@ -119,6 +164,8 @@ pub trait Native<Hash>: Send + Sync {
 		agency: Option<&str>,
 		limit: u32,
 	) -> Option<Result<SummaryJson, String>>;
+	/// [`ids`] at `at`; `None` as for [`Native::summary`].
+	fn ids(&self, at: Hash, query: &IndexQuery, limit: u32) -> Option<Result<IdsJson, String>>;
 	/// [`entries`] at `at`; `None` as for [`Native::summary`].
 	fn entries(&self, at: Hash, ids: &[EntryId]) -> Option<Result<Vec<Option<Vec<u8>>>, String>>;
 }
@@ -195,6 +242,44 @@ impl Scan {
 	}
 }
 
+/// The ids of up to `limit` entries matching `query`, in the index's order, read from the index
+/// alone.
+pub fn ids<I: Indexes>(i: &I, query: &IndexQuery, limit: u32) -> Result<IdsJson, String> {
+	let limit = limit.min(MAX_SUMMARY) as usize;
+	let mut ids = Vec::new();
+	let mut truncated = false;
+	macro_rules! scan {
+		($read:expr) => {{
+			let mut after = None;
+			loop {
+				let page = $read(after)?;
+				for (id, ()) in page.items {
+					if ids.len() == limit {
+						truncated = true;
+						break;
+					}
+					ids.push(id);
+				}
+				match page.next {
+					Some(next) if !truncated => after = Some(next),
+					_ => break,
+				}
+			}
+		}};
+	}
+	match *query {
+		IndexQuery::Citizen(r) => scan!(|after| i.ids_by_citizen(r, after, SCAN_PAGE)),
+		IndexQuery::Accessor(r) => scan!(|after| i.ids_by_accessor(r, after, SCAN_PAGE)),
+		IndexQuery::Sequence { source, from, to } => {
+			scan!(|after| i.ids_by_seq(source, from, to, after, SCAN_PAGE))
+		},
+		IndexQuery::Time { from_ms, to_ms } => {
+			scan!(|after| i.ids_by_time(from_ms, to_ms, after, SCAN_PAGE))
+		},
+	}
+	Ok(IdsJson { ids, truncated, at: String::new() })
+}
+
 /// Scan `query` (only entries of `agency`, when given) up to `limit` matching entries.
 pub fn summarize<I: Indexes>(
 	i: &I,
@@ -238,4 +323,151 @@ pub fn summarize<I: Indexes>(
 		purposes: scan.purposes.sorted(),
 		at: String::new(),
 	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use accesslog_format::layout::{Entry, LogRecord};
+
+	/// A log of entries `0..n`, one per second from `t0`, agencies and actions in turn; its time
+	/// index answers in pages of at most 3 (so scans cross pages).
+	struct Log(Vec<Entry>);
+
+	const T0: u64 = 1_800_000_000_000;
+
+	fn log(n: u64) -> Log {
+		Log((0..n)
+			.map(|i| Entry {
+				record: LogRecord {
+					source: 0,
+					seq: i + 1,
+					occurred_at: T0 + i * 1_000 + if i >= 4 { 3_600_000 } else { 0 },
+					agency: if i % 3 == 0 { b"A".to_vec() } else { b"B".to_vec() },
+					system: b"s".to_vec(),
+					accessor_ref: [0; 32],
+					citizen_ref: [0; 32],
+					key_id: 1,
+					action: if i % 2 == 0 { b"GET".to_vec() } else { b"POST".to_vec() },
+					purpose: b"019".to_vec(),
+					status: 200,
+					records: 1,
+					record_hash: [0; 32],
+				},
+				block: 1,
+				submitter: [0; 32],
+			})
+			.collect())
+	}
+
+	impl Indexes for Log {
+		type Entry = Entry;
+		fn entry(&self, id: EntryId) -> Result<Option<Entry>, String> {
+			Ok(self.0.get(id as usize).cloned())
+		}
+		fn by_citizen(
+			&self,
+			_: Hash32,
+			_: Option<EntryId>,
+			_: u32,
+		) -> Result<Page<EntryId, Entry>, String> {
+			Err("not in this log".into())
+		}
+		fn by_accessor(
+			&self,
+			_: Hash32,
+			_: Option<EntryId>,
+			_: u32,
+		) -> Result<Page<EntryId, Entry>, String> {
+			Err("not in this log".into())
+		}
+		fn by_seq(
+			&self,
+			_: u32,
+			_: u64,
+			_: u64,
+			_: Option<u64>,
+			_: u32,
+		) -> Result<Page<u64, Entry>, String> {
+			Err("not in this log".into())
+		}
+		fn by_time(
+			&self,
+			from_ms: u64,
+			to_ms: u64,
+			after: Option<TimeCursor>,
+			limit: u32,
+		) -> Result<Page<TimeCursor, Entry>, String> {
+			let mut matching = self.0.iter().enumerate().filter(|(i, e)| {
+				(from_ms..=to_ms).contains(&e.record.occurred_at)
+					&& after.is_none_or(|(_, last)| *i as u64 > last)
+			});
+			let items: Vec<(EntryId, Entry)> = matching
+				.by_ref()
+				.take(limit.min(3) as usize)
+				.map(|(i, e)| (i as u64, e.clone()))
+				.collect();
+			let next = match matching.next() {
+				Some(_) => items.last().map(|(id, e)| (e.record.occurred_at, *id)),
+				None => None,
+			};
+			Ok(Page { items, next })
+		}
+	}
+
+	const ALL: IndexQuery = IndexQuery::Time { from_ms: 0, to_ms: u64::MAX };
+
+	#[test]
+	fn a_summary_counts_every_matching_entry_across_pages() {
+		let s = summarize(&log(7), &ALL, None, 100).unwrap();
+		assert_eq!(s.ids, (0..7).collect::<Vec<_>>());
+		assert!(!s.truncated);
+		let hour = T0 - T0 % 3_600_000;
+		assert_eq!(s.hours, vec![(hour, 4), (hour + 3_600_000, 3)]);
+		assert_eq!(s.agencies, vec![("B".to_string(), 4), ("A".to_string(), 3)]);
+		assert_eq!(s.actions, vec![("GET".to_string(), 4), ("POST".to_string(), 3)]);
+		assert_eq!(s.purposes, vec![("019".to_string(), 7)]);
+	}
+
+	#[test]
+	fn a_summary_keeps_one_agency_and_stops_at_its_limit() {
+		let s = summarize(&log(7), &ALL, Some("A"), 100).unwrap();
+		assert_eq!((s.ids, s.truncated), (vec![0, 3, 6], false));
+		let s = summarize(&log(7), &ALL, Some("A"), 2).unwrap();
+		assert_eq!((s.ids, s.truncated), (vec![0, 3], true), "more matched");
+		assert_eq!(s.agencies, vec![("A".to_string(), 2)], "counts cover the ids returned");
+		let s = summarize(&log(6), &ALL, Some("A"), 2).unwrap();
+		assert_eq!((s.ids, s.truncated), (vec![0, 3], false), "exactly the limit: nothing more");
+	}
+
+	#[test]
+	fn ids_are_the_summarys_without_reading_entries() {
+		let l = log(7);
+		for limit in [1, 3, 4, 7, 100] {
+			let (ids, full) =
+				(ids(&l, &ALL, limit).unwrap(), summarize(&l, &ALL, None, limit).unwrap());
+			assert_eq!((ids.ids, ids.truncated), (full.ids, full.truncated), "limit {limit}");
+		}
+		let within = IndexQuery::Time { from_ms: T0 + 1_000, to_ms: T0 + 2_000 };
+		assert_eq!(ids(&l, &within, 10).unwrap().ids, vec![1, 2]);
+	}
+
+	#[test]
+	fn an_answerers_error_is_the_summarys() {
+		let q = IndexQuery::Citizen([1; 32]);
+		assert_eq!(summarize(&log(1), &q, None, 10).unwrap_err(), "not in this log");
+		assert_eq!(ids(&log(1), &q, 10).unwrap_err(), "not in this log");
+	}
+
+	#[test]
+	fn queries_as_json_are_checked() {
+		let bad = |q: QueryJson| IndexQuery::parse(&q).unwrap_err().code();
+		assert_eq!(bad(QueryJson::Citizen("0x12".into())), codes::BAD_REFERENCE);
+		assert_eq!(bad(QueryJson::Time { from_ms: 5, to_ms: 1 }), codes::BAD_RANGE);
+		assert_eq!(bad(QueryJson::Sequence { source: 0, from: 9, to: 3 }), codes::BAD_RANGE);
+		let json: QueryJson =
+			serde_json::from_str(r#"{"time":{"fromMs":1,"toMs":2}}"#).expect("the documented form");
+		assert_eq!(IndexQuery::parse(&json).unwrap(), IndexQuery::Time { from_ms: 1, to_ms: 2 });
+		assert!(serde_json::from_str::<QueryJson>(r#"{"bogus":1}"#).is_err());
+	}
 }
