@@ -17,39 +17,49 @@ pub const KEEP: Duration = Duration::from_secs(10 * 60);
 /// Most result sets kept (the oldest goes first).
 pub const MAX_SETS: usize = 256;
 
-/// Recent result sets.
+/// Recent result sets, by [`Found::id`], each with the key of its search.
 #[derive(Default)]
 pub struct Results {
-	sets: Mutex<HashMap<String, (Instant, Arc<Found>)>>,
+	sets: Mutex<HashMap<String, Kept>>,
+}
+
+/// A kept set.
+struct Kept {
+	key: String,
+	at: Instant,
+	found: Arc<Found>,
 }
 
 impl Results {
-	/// The set kept under `key`, if it is younger than [`KEEP`].
+	/// The newest set kept under `key`, if it is younger than [`KEEP`].
 	pub fn get(&self, key: &str) -> Option<Arc<Found>> {
 		let sets = self.sets.lock().expect("not poisoned");
-		sets.get(key).filter(|(at, _)| at.elapsed() < KEEP).map(|(_, f)| f.clone())
+		sets.values()
+			.filter(|k| k.key == key && k.at.elapsed() < KEEP)
+			.max_by_key(|k| k.at)
+			.map(|k| k.found.clone())
 	}
 
 	/// The set named `id` (its [`Found::id`]) if `user` searched it and it is younger than
-	/// [`KEEP`].
+	/// [`KEEP`]. A newer search of the same key does not replace it (another tab's charts and
+	/// pager still find theirs).
 	pub fn by_id(&self, user: &str, id: &str) -> Option<Arc<Found>> {
 		let sets = self.sets.lock().expect("not poisoned");
-		sets.values()
-			.find(|(at, f)| f.id == id && f.owner == user && at.elapsed() < KEEP)
-			.map(|(_, f)| f.clone())
+		sets.get(id)
+			.filter(|k| k.found.owner == user && k.at.elapsed() < KEEP)
+			.map(|k| k.found.clone())
 	}
 
 	/// Keep `found` under `key`, dropping expired sets and, past [`MAX_SETS`], the oldest.
 	pub fn put(&self, key: String, found: Arc<Found>) {
 		let mut sets = self.sets.lock().expect("not poisoned");
-		sets.retain(|_, (at, _)| at.elapsed() < KEEP);
+		sets.retain(|_, k| k.at.elapsed() < KEEP);
 		if sets.len() >= MAX_SETS {
-			if let Some(oldest) = sets.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone())
-			{
+			if let Some(oldest) = sets.iter().min_by_key(|(_, k)| k.at).map(|(id, _)| id.clone()) {
 				sets.remove(&oldest);
 			}
 		}
-		sets.insert(key, (Instant::now(), found));
+		sets.insert(found.id.clone(), Kept { key, at: Instant::now(), found });
 	}
 }
 
@@ -76,6 +86,9 @@ mod tests {
 		assert!(r.by_id("lin", "set1").is_some());
 		assert!(r.by_id("chen", "set1").is_none(), "another user's set");
 		assert!(r.by_id("lin", "set2").is_none());
+		r.put("lin|q".into(), Arc::new(found(2)));
+		assert!(r.by_id("lin", "set1").is_some(), "a newer search of the same key keeps it");
+		assert_eq!(r.get("lin|q").unwrap().id, "set2", "the pager reads the newest");
 	}
 
 	#[test]
