@@ -10,7 +10,7 @@
 //! `accessLog_summary` and `accessLog_entries` serve an auditor's large result sets: the ids and
 //! counts of up to [`MAX_SUMMARY`] matching entries, then the entries of one page by id. Given a
 //! [`Native`] (the node's own copy of the pallet), they run natively when that copy is the
-//! chain's runtime; through the runtime API otherwise (see [`summary`]).
+//! chain's runtime; through the runtime API otherwise (see [`Indexes`] and [`summarize`]).
 
 mod summary;
 
