@@ -26,7 +26,7 @@ pub fn bars(title: &str, rows: &[(String, u64)]) -> Markup {
 					@for (i, (label, value)) in rows.iter().enumerate() {
 						@let y = 4.0 + i as f64 * row_h;
 						@let w = ((WIDTH - label_w - 70.0) * (*value as f64) / max).max(1.0);
-						text x=(label_w - 8.0) y=(y + 16.0) text-anchor="end" class="label" { (truncate(label, 24)) }
+						text x=(label_w - 8.0) y=(y + 16.0) text-anchor="end" class="label" { title { (label) ": " (value) } (truncate(label, 24)) }
 						rect x=(label_w) y=(y + 3.0) width=(w) height=(row_h - 8.0) class="bar" {}
 						text x=(label_w + w + 6.0) y=(y + 16.0) class="value" { (value) }
 					}

@@ -289,6 +289,10 @@ async fn the_console_guards_checks_records_and_escapes() {
 	assert_eq!(c.status, StatusCode::OK, "{}", c.body);
 	assert!(c.body.contains("<svg") && c.body.contains("id=\"charts\""), "{}", c.body);
 	assert!(c.body.contains("&lt;/script&gt;") && !c.body.contains("<script>"), "{}", c.body);
+	assert!(
+		c.body.contains("<title>&lt;script&gt;window.__pwned=1&lt;/script&gt;: "),
+		"full label"
+	);
 	assert!(!c.body.contains("<html"), "a fragment, not a page");
 	let page = au.get(url.trim_end_matches("?fragment=1")).await;
 	assert!(page.body.contains("<html") && page.body.contains("<svg"));
