@@ -212,16 +212,16 @@ struct Scan {
 }
 
 impl Scan {
-	/// Take the page's entries (those of `agency`, when given); `false` once `limit` is reached
-	/// with more left, which is then recorded in `truncated`.
-	fn take<C, E: Encode>(
+	/// Take `items` (those of `agency`, when given) until `limit` is reached; a matching entry
+	/// past it sets `truncated`.
+	fn take<E: Encode>(
 		&mut self,
-		page: &Page<C, E>,
+		items: &[(EntryId, E)],
 		agency: Option<&str>,
 		limit: usize,
 		truncated: &mut bool,
 	) -> Result<(), String> {
-		for (id, e) in &page.items {
+		for (id, e) in items {
 			let entry: layout::Entry =
 				decode_all(&e.encode()).map_err(|err| format!("entry {id}: {err}"))?;
 			let r = &entry.record;
@@ -242,41 +242,54 @@ impl Scan {
 	}
 }
 
+/// Read pages with `read` from the start of an index, handing each to `take`, until the index
+/// ends or `take` says the limit is reached (`true`).
+fn walk<C, E>(
+	mut read: impl FnMut(Option<C>) -> Result<Page<C, E>, String>,
+	mut take: impl FnMut(&Page<C, E>) -> Result<bool, String>,
+) -> Result<(), String> {
+	let mut after = None;
+	loop {
+		let mut page = read(after)?;
+		if take(&page)? {
+			return Ok(());
+		}
+		match page.next.take() {
+			Some(next) => after = Some(next),
+			None => return Ok(()),
+		}
+	}
+}
+
 /// The ids of up to `limit` entries matching `query`, in the index's order, read from the index
 /// alone.
 pub fn ids<I: Indexes>(i: &I, query: &IndexQuery, limit: u32) -> Result<IdsJson, String> {
 	let limit = limit.min(MAX_SUMMARY) as usize;
-	let mut ids = Vec::new();
-	let mut truncated = false;
-	macro_rules! scan {
-		($read:expr) => {{
-			let mut after = None;
-			loop {
-				let page = $read(after)?;
-				for (id, ()) in page.items {
-					if ids.len() == limit {
-						truncated = true;
-						break;
-					}
-					ids.push(id);
-				}
-				match page.next {
-					Some(next) if !truncated => after = Some(next),
-					_ => break,
-				}
+	let (mut ids, mut truncated) = (Vec::new(), false);
+	let mut take = |items: &[(EntryId, ())]| {
+		for (id, ()) in items {
+			if ids.len() == limit {
+				truncated = true;
+				break;
 			}
-		}};
-	}
+			ids.push(*id);
+		}
+		Ok(truncated)
+	};
 	match *query {
-		IndexQuery::Citizen(r) => scan!(|after| i.ids_by_citizen(r, after, SCAN_PAGE)),
-		IndexQuery::Accessor(r) => scan!(|after| i.ids_by_accessor(r, after, SCAN_PAGE)),
+		IndexQuery::Citizen(r) => {
+			walk(|after| i.ids_by_citizen(r, after, SCAN_PAGE), |p| take(&p.items))
+		},
+		IndexQuery::Accessor(r) => {
+			walk(|after| i.ids_by_accessor(r, after, SCAN_PAGE), |p| take(&p.items))
+		},
 		IndexQuery::Sequence { source, from, to } => {
-			scan!(|after| i.ids_by_seq(source, from, to, after, SCAN_PAGE))
+			walk(|after| i.ids_by_seq(source, from, to, after, SCAN_PAGE), |p| take(&p.items))
 		},
 		IndexQuery::Time { from_ms, to_ms } => {
-			scan!(|after| i.ids_by_time(from_ms, to_ms, after, SCAN_PAGE))
+			walk(|after| i.ids_by_time(from_ms, to_ms, after, SCAN_PAGE), |p| take(&p.items))
 		},
-	}
+	}?;
 	Ok(IdsJson { ids, truncated, at: String::new() })
 }
 
@@ -288,32 +301,25 @@ pub fn summarize<I: Indexes>(
 	limit: u32,
 ) -> Result<SummaryJson, String> {
 	let limit = limit.min(MAX_SUMMARY) as usize;
-	let mut scan = Scan::default();
-	let mut truncated = false;
-	// One loop per cursor type; each reads pages until the index ends or `limit` is reached.
-	macro_rules! scan {
-		($read:expr) => {{
-			let mut after = None;
-			loop {
-				let page = $read(after)?;
-				scan.take(&page, agency, limit, &mut truncated)?;
-				match page.next {
-					Some(next) if !truncated => after = Some(next),
-					_ => break,
-				}
-			}
-		}};
-	}
+	let (mut scan, mut truncated) = (Scan::default(), false);
+	let mut take = |items: &[(EntryId, I::Entry)]| {
+		scan.take(items, agency, limit, &mut truncated)?;
+		Ok(truncated)
+	};
 	match *query {
-		IndexQuery::Citizen(r) => scan!(|after| i.by_citizen(r, after, SCAN_PAGE)),
-		IndexQuery::Accessor(r) => scan!(|after| i.by_accessor(r, after, SCAN_PAGE)),
+		IndexQuery::Citizen(r) => {
+			walk(|after| i.by_citizen(r, after, SCAN_PAGE), |p| take(&p.items))
+		},
+		IndexQuery::Accessor(r) => {
+			walk(|after| i.by_accessor(r, after, SCAN_PAGE), |p| take(&p.items))
+		},
 		IndexQuery::Sequence { source, from, to } => {
-			scan!(|after| i.by_seq(source, from, to, after, SCAN_PAGE))
+			walk(|after| i.by_seq(source, from, to, after, SCAN_PAGE), |p| take(&p.items))
 		},
 		IndexQuery::Time { from_ms, to_ms } => {
-			scan!(|after| i.by_time(from_ms, to_ms, after, SCAN_PAGE))
+			walk(|after| i.by_time(from_ms, to_ms, after, SCAN_PAGE), |p| take(&p.items))
 		},
-	}
+	}?;
 	Ok(SummaryJson {
 		ids: scan.ids,
 		truncated,
