@@ -14,7 +14,9 @@
 #   SCALE_DB=DIR scripts/perf.sh console [options]   CONSOLE_USERS (50) auditors for
 #        CONSOLE_DURATION (120) s, CONSOLE_THINK_MS (0) between operations, against an audit
 #        console on the chain `scale` filled and kept in DIR (a dev node of its own on it, the
-#        console started by scripts/console.sh on CONSOLE_PORT, default 8090)
+#        console started by scripts/console.sh on CONSOLE_PORT, default 8090). The load starts
+#        once the node has read its chart facts (the log says "chart facts: ready");
+#        NODE_ARGS adds node options (NODE_ARGS="--chart-facts 0": the baseline without them)
 #   scripts/perf.sh chart                  PNG charts of the JSON results present
 #
 # Add --dev to sla or throughput to run against one dev node (scripts/run.sh --dev) instead.
@@ -60,8 +62,9 @@ network_urls() {
 # pid in $node.
 port=9977
 dev_node() {
+	# shellcheck disable=SC2086 # NODE_ARGS is a list of options
 	"$NODE_BIN" --dev --base-path "$1" --rpc-port $port --no-prometheus --no-telemetry \
-		--rpc-max-connections 1000 >"$OUT/$2" 2>&1 &
+		--rpc-max-connections 1000 ${NODE_ARGS:-} >"$OUT/$2" 2>&1 &
 	node=$!
 }
 
@@ -75,6 +78,17 @@ wait_node() {
 		sleep 0.3
 	done
 	die "the node did not answer RPC in 30 s: see $OUT/$1"
+}
+
+# Wait until the node (log: $OUT/$1) has read its chart facts, or keeps none.
+wait_chart_facts() {
+	for _ in $(seq 1 600); do
+		grep -aq "chart facts: \(ready\|full\|stopped\|not read\)" "$OUT/$1" && return 0
+		[[ " ${NODE_ARGS:-} " == *" --chart-facts 0 "* ]] && return 0
+		kill -0 $node 2>/dev/null || die "the node stopped: see $OUT/$1"
+		sleep 0.5
+	done
+	die "the node did not read its chart facts in 5 min: see $OUT/$1"
 }
 
 build() {
@@ -138,6 +152,7 @@ case "$scenario" in
 		export CONSOLE_PORT="${CONSOLE_PORT:-8090}"
 		trap 'scripts/console.sh down; kill $node 2>/dev/null || true; wait $node 2>/dev/null || true' EXIT
 		wait_node console-node.log
+		wait_chart_facts console-node.log
 		scripts/console.sh up ws://127.0.0.1:$port //Alice >/dev/null
 		ACCESSLOG_CONSOLE_PASSWORD=audit-lin-dev "$LOAD_BIN" console \
 			--url "http://127.0.0.1:$CONSOLE_PORT" --user audit-lin --users "${CONSOLE_USERS:-50}" --duration "${CONSOLE_DURATION:-120}" \

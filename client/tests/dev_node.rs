@@ -5,7 +5,7 @@
 use accesslog_client::{
 	governance::{self, Proposed},
 	query::Query,
-	rpc_types::codes,
+	rpc_types::{codes, EntryJson, SummaryJson},
 	Client, Error, Submitter, Wait,
 };
 use accesslog_testing::{now_ms, record, DevNode};
@@ -66,6 +66,76 @@ async fn authorized_submission_is_found_by_citizen_accessor_time_and_sequence() 
 	assert_eq!(q.stats().await.unwrap().entries, 7);
 	assert_eq!(q.entry(6).await.unwrap().unwrap().seq, 9);
 	assert_eq!(q.entry(7).await.unwrap(), None);
+}
+
+/// What a summary of `entries` (only `agency`'s, when given) must say.
+fn summary_of(entries: &[EntryJson], agency: Option<&str>) -> SummaryJson {
+	let mut expect = SummaryJson::default();
+	let count = |list: &mut Vec<(String, u64)>, name: &str| match list
+		.iter_mut()
+		.find(|(n, _)| n == name)
+	{
+		Some((_, k)) => *k += 1,
+		None => list.push((name.to_string(), 1)),
+	};
+	for e in entries.iter().filter(|e| agency.is_none_or(|a| e.agency == a)) {
+		expect.ids.push(e.id);
+		let hour = e.occurred_at - e.occurred_at % 3_600_000;
+		match expect.hours.iter_mut().find(|(h, _)| *h == hour) {
+			Some((_, k)) => *k += 1,
+			None => expect.hours.push((hour, 1)),
+		}
+		count(&mut expect.agencies, &e.agency);
+		count(&mut expect.actions, &e.action);
+		count(&mut expect.purposes, &e.purpose);
+	}
+	for list in [&mut expect.agencies, &mut expect.actions, &mut expect.purposes] {
+		list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+	}
+	expect.hours.sort();
+	expect
+}
+
+#[tokio::test]
+async fn summaries_count_what_the_entries_say_final_or_not_with_chart_facts_or_without() {
+	for options in [&[][..], &["--chart-facts", "0"]] {
+		let node = DevNode::start_with(options).await;
+		let client = node.client().await;
+		let alice = Submitter::new(dev::alice());
+		// Across an hour boundary, two agencies and actions; final first, then maybe not yet.
+		let t0 = now_ms() - 3_600_000;
+		let t0 = t0 - t0 % 3_600_000 + 3_599_997;
+		let varied = |s: u64| {
+			let mut r = record(s, (s % 3 + 1) as u8, 5, t0 + s);
+			if s % 3 == 0 {
+				r.agency = "高雄市政府民政局".as_bytes().to_vec();
+				r.action = b"POST /household/v1/persons:batchGet".to_vec();
+			}
+			r
+		};
+		let first: Vec<_> = (1..=6u64).map(varied).collect();
+		client.submit_batch(&alice, first, Wait::Finalized).await.expect("batch lands");
+		let then: Vec<_> = (7..=9u64).map(varied).collect();
+		client.submit_batch(&alice, then, Wait::InBlock).await.expect("batch lands");
+
+		let q = client.query();
+		let range = Query::Time { from_ms: t0, to_ms: t0 + 100 };
+		let entries = q.all(&range).await.unwrap();
+		assert_eq!(entries.len(), 9);
+		let agency = entries[0].agency.clone();
+		for _ in 0..2 {
+			for only in [None, Some(agency.as_str())] {
+				let mut got = q.summary(&range, only, None).await.unwrap();
+				assert!(got.at.starts_with("0x"));
+				got.at.clear();
+				assert_eq!(got, summary_of(&entries, only), "{options:?}, agency {only:?}");
+			}
+		}
+		assert_eq!(summary_of(&entries, None).hours.len(), 2, "the range spans two hours");
+		let cut = q.summary(&range, None, Some(4)).await.unwrap();
+		assert_eq!((cut.ids.len(), cut.truncated), (4, true));
+		assert_eq!(cut.agencies.iter().map(|(_, n)| n).sum::<u64>(), 4, "counts of the ids given");
+	}
 }
 
 #[tokio::test]

@@ -12,6 +12,22 @@ pub fn entry_key(id: u64) -> Vec<u8> {
 	access_log_key(b"Entries", &id.to_be_bytes())
 }
 
+/// Prefix of every `AccessLog::Entries` key: the entries in id order follow it.
+pub fn entries_prefix() -> Vec<u8> {
+	access_log_key(b"Entries", &[])
+}
+
+/// The id in an `AccessLog::Entries` key (its last 8 bytes, big-endian).
+pub fn entry_id_of_key(key: &[u8]) -> Option<u64> {
+	let tail = key.strip_prefix(&entries_prefix()[..])?;
+	Some(u64::from_be_bytes(tail.try_into().ok()?))
+}
+
+/// Storage key of `AccessLog::NextEntryId`: the number of entries stored (SCALE `u64`).
+pub fn entry_count_key() -> Vec<u8> {
+	access_log_key(b"NextEntryId", &[])
+}
+
 /// Storage key of `AccessLog::Sources[id]`.
 pub fn source_key(id: u32) -> Vec<u8> {
 	let encoded = id.encode();

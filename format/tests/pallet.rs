@@ -99,6 +99,11 @@ fn storage_keys_are_the_runtimes() {
 			"entry {id}"
 		);
 	}
+	use polkadot_sdk::frame_support::storage::StoragePrefixedMap;
+	assert_eq!(keys::entries_prefix(), pallet::Entries::<Runtime>::final_prefix().to_vec());
+	assert_eq!(keys::entry_count_key(), pallet::NextEntryId::<Runtime>::hashed_key().to_vec());
+	assert_eq!(keys::entry_id_of_key(&keys::entry_key(1 << 40)), Some(1 << 40));
+	assert_eq!(keys::entry_id_of_key(&keys::source_key(1)), None, "not an entry's key");
 	for id in [0u32, 1, 999] {
 		assert_eq!(
 			keys::source_key(id),

@@ -29,6 +29,13 @@ pub struct Cli {
 	/// is ample and a record waits a third as long for finality (docs/performance.md, `sla`).
 	#[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(20..=5000))]
 	pub grandpa_gossip_ms: u64,
+
+	/// Entries whose chart facts (hour, agency, action, purpose: 16 bytes each, names kept once)
+	/// the node keeps in memory for `accessLog_summary`, read at start newest first and as
+	/// summaries need them. Past this, summaries read the entries from the database (tens of
+	/// times slower for a large result set). 0 keeps none: for a validator no auditor queries.
+	#[arg(long, value_name = "ENTRIES", default_value_t = 20_000_000)]
+	pub chart_facts: u64,
 }
 
 /// Maintenance subcommands.

@@ -44,6 +44,8 @@ pub struct FullDeps<C, P, B> {
 	pub grandpa: GrandpaDeps<B>,
 	/// The backend, whose state the access-log queries read natively.
 	pub backend: Arc<B>,
+	/// What summaries count of each final entry, kept in memory.
+	pub facts: Arc<crate::facts::ChartFacts>,
 }
 
 /// All RPC extensions of a full node.
@@ -64,7 +66,7 @@ where
 	>,
 {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, grandpa, backend } = deps;
+	let FullDeps { client, pool, grandpa, backend, facts } = deps;
 	let GrandpaDeps {
 		shared_voter_state,
 		shared_authority_set,
@@ -74,7 +76,7 @@ where
 	} = grandpa;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	let native = Arc::new(crate::native::NativeQueries::new(client.clone(), backend));
+	let native = Arc::new(crate::native::NativeQueries::new(client.clone(), backend, facts));
 	module.merge(
 		AccessLog::<_, _, AccountId, BlockNumber>::new(client).with_native(native).into_rpc(),
 	)?;

@@ -140,6 +140,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	grandpa_gossip_duration: Duration,
+	chart_facts: u64,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -222,8 +223,18 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	let facts = Arc::new(crate::facts::ChartFacts::new(chart_facts));
+	if chart_facts > 0 {
+		task_manager.spawn_handle().spawn_blocking(
+			"chart-facts",
+			None,
+			crate::native::warm(facts.clone(), backend.clone()),
+		);
+	}
+
 	let shared_voter_state = SharedVoterState::empty();
 	let rpc_extensions_builder = {
+		let facts = facts.clone();
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let backend = backend.clone();
@@ -236,6 +247,7 @@ pub fn new_full<
 				client: client.clone(),
 				pool: pool.clone(),
 				backend: backend.clone(),
+				facts: facts.clone(),
 				grandpa: crate::rpc::GrandpaDeps {
 					shared_voter_state: shared_voter_state.clone(),
 					shared_authority_set: shared_authority_set.clone(),

@@ -92,6 +92,11 @@ pub async fn spawn_node(
 impl DevNode {
 	/// Start a node and wait until it serves RPC and has authored a block.
 	pub async fn start() -> DevNode {
+		Self::start_with(&[]).await
+	}
+
+	/// [`DevNode::start`] with more options on the node's command line.
+	pub async fn start_with(options: &[&str]) -> DevNode {
 		let (rpc, p2p) = (free_port(), free_port());
 		let log = std::env::temp_dir().join(format!("accesslog-test-node-{rpc}.log"));
 		let mut cmd = Command::new(node_binary());
@@ -101,6 +106,7 @@ impl DevNode {
 			"--port",
 			&p2p.to_string(),
 		]);
+		cmd.args(options);
 		let deadline = Instant::now() + Duration::from_secs(90);
 		let (mut child, client, addr) = spawn_node(cmd, &log, "the dev node", deadline).await;
 		loop {

@@ -16,7 +16,9 @@ mod summary;
 
 use std::{fmt::Display, marker::PhantomData, sync::Arc};
 
-pub use summary::{entries, ids, summarize, IndexQuery, Indexes, Native};
+pub use summary::{
+	entries, hour_of, ids, summarize, summarize_facts, Fact, FactSink, IndexQuery, Indexes, Native,
+};
 
 pub use access_log_rpc_types::*;
 pub use access_log_runtime_api::AccessLogApi;

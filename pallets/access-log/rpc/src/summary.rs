@@ -212,8 +212,32 @@ struct Scan {
 }
 
 impl Scan {
-	/// Take `items` (those of `agency`, when given) until `limit` is reached; a matching entry
-	/// past it sets `truncated`.
+	/// Count `fact` of entry `id` unless it is not of `agency`; `true` once `limit` entries are
+	/// counted and another matching one came (`truncated` is set).
+	fn add(
+		&mut self,
+		id: EntryId,
+		fact: Fact<'_>,
+		agency: Option<&str>,
+		limit: usize,
+		truncated: &mut bool,
+	) -> bool {
+		if agency.is_some_and(|a| a.as_bytes() != fact.agency) {
+			return false;
+		}
+		if self.ids.len() == limit {
+			*truncated = true;
+			return true;
+		}
+		self.ids.push(id);
+		*self.hours.entry(fact.hour_ms).or_default() += 1;
+		self.agencies.add(fact.agency);
+		self.actions.add(fact.action);
+		self.purposes.add(fact.purpose);
+		false
+	}
+
+	/// [`Scan::add`] each of `items`, entries as the answerer returns them.
 	fn take<E: Encode>(
 		&mut self,
 		items: &[(EntryId, E)],
@@ -225,21 +249,54 @@ impl Scan {
 			let entry: layout::Entry =
 				decode_all(&e.encode()).map_err(|err| format!("entry {id}: {err}"))?;
 			let r = &entry.record;
-			if agency.is_some_and(|a| a.as_bytes() != r.agency.as_slice()) {
-				continue;
+			if self.add(*id, Fact::of(r), agency, limit, truncated) {
+				break;
 			}
-			if self.ids.len() == limit {
-				*truncated = true;
-				return Ok(());
-			}
-			self.ids.push(*id);
-			*self.hours.entry(r.occurred_at - r.occurred_at % 3_600_000).or_default() += 1;
-			self.agencies.add(&r.agency);
-			self.actions.add(&r.action);
-			self.purposes.add(&r.purpose);
 		}
 		Ok(())
 	}
+
+	fn into_summary(self, truncated: bool) -> SummaryJson {
+		SummaryJson {
+			ids: self.ids,
+			truncated,
+			hours: self.hours.into_iter().collect(),
+			agencies: self.agencies.sorted(),
+			actions: self.actions.sorted(),
+			purposes: self.purposes.sorted(),
+			at: String::new(),
+		}
+	}
+}
+
+/// What a summary counts of one entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fact<'a> {
+	/// Start of the UTC hour the access occurred in, ms since the epoch.
+	pub hour_ms: u64,
+	/// The agency that accessed.
+	pub agency: &'a [u8],
+	/// The API action.
+	pub action: &'a [u8],
+	/// The purpose code.
+	pub purpose: &'a [u8],
+}
+
+impl<'a> Fact<'a> {
+	/// The facts of a record.
+	pub fn of<T: AsRef<[u8]>>(r: &'a layout::LogRecord<T>) -> Self {
+		Fact {
+			hour_ms: hour_of(r.occurred_at),
+			agency: r.agency.as_ref(),
+			action: r.action.as_ref(),
+			purpose: r.purpose.as_ref(),
+		}
+	}
+}
+
+/// Start of the UTC hour of `ms`.
+pub fn hour_of(ms: u64) -> u64 {
+	ms - ms % 3_600_000
 }
 
 /// Read pages with `read` from the start of an index, handing each to `take`, until the index
@@ -261,21 +318,13 @@ fn walk<C, E>(
 	}
 }
 
-/// The ids of up to `limit` entries matching `query`, in the index's order, read from the index
-/// alone.
-pub fn ids<I: Indexes>(i: &I, query: &IndexQuery, limit: u32) -> Result<IdsJson, String> {
-	let limit = limit.min(MAX_SUMMARY) as usize;
-	let (mut ids, mut truncated) = (Vec::new(), false);
-	let mut take = |items: &[(EntryId, ())]| {
-		for (id, ()) in items {
-			if ids.len() == limit {
-				truncated = true;
-				break;
-			}
-			ids.push(*id);
-		}
-		Ok(truncated)
-	};
+/// Walk `query`'s index from its start, ids alone, handing each page to `take` until the index
+/// ends or `take` says to stop (`true`).
+fn walk_ids<I: Indexes>(
+	i: &I,
+	query: &IndexQuery,
+	mut take: impl FnMut(&[(EntryId, ())]) -> Result<bool, String>,
+) -> Result<(), String> {
 	match *query {
 		IndexQuery::Citizen(r) => {
 			walk(|after| i.ids_by_citizen(r, after, SCAN_PAGE), |p| take(&p.items))
@@ -289,8 +338,48 @@ pub fn ids<I: Indexes>(i: &I, query: &IndexQuery, limit: u32) -> Result<IdsJson,
 		IndexQuery::Time { from_ms, to_ms } => {
 			walk(|after| i.ids_by_time(from_ms, to_ms, after, SCAN_PAGE), |p| take(&p.items))
 		},
-	}?;
+	}
+}
+
+/// The ids of up to `limit` entries matching `query`, in the index's order, read from the index
+/// alone.
+pub fn ids<I: Indexes>(i: &I, query: &IndexQuery, limit: u32) -> Result<IdsJson, String> {
+	let limit = limit.min(MAX_SUMMARY) as usize;
+	let (mut ids, mut truncated) = (Vec::new(), false);
+	walk_ids(i, query, |items| {
+		for (id, ()) in items {
+			if ids.len() == limit {
+				truncated = true;
+				break;
+			}
+			ids.push(*id);
+		}
+		Ok(truncated)
+	})?;
 	Ok(IdsJson { ids, truncated, at: String::new() })
+}
+
+/// Where [`summarize_facts`] gets the facts of a page of ids: it calls the sink with each id's
+/// facts, in the order given, until the sink says to stop (`true`).
+pub type FactSink<'s> = dyn FnMut(EntryId, Fact<'_>) -> bool + 's;
+
+/// [`summarize`], reading the index for ids alone and asking `facts` for what to count of them:
+/// for an answerer that keeps facts apart from the entries.
+pub fn summarize_facts<I: Indexes>(
+	i: &I,
+	query: &IndexQuery,
+	agency: Option<&str>,
+	limit: u32,
+	mut facts: impl FnMut(&[EntryId], &mut FactSink<'_>) -> Result<(), String>,
+) -> Result<SummaryJson, String> {
+	let limit = limit.min(MAX_SUMMARY) as usize;
+	let (mut scan, mut truncated) = (Scan::default(), false);
+	walk_ids(i, query, |items| {
+		let ids: Vec<EntryId> = items.iter().map(|(id, ())| *id).collect();
+		facts(&ids, &mut |id, fact| scan.add(id, fact, agency, limit, &mut truncated))?;
+		Ok(truncated)
+	})?;
+	Ok(scan.into_summary(truncated))
 }
 
 /// Scan `query` (only entries of `agency`, when given) up to `limit` matching entries.
@@ -320,15 +409,7 @@ pub fn summarize<I: Indexes>(
 			walk(|after| i.by_time(from_ms, to_ms, after, SCAN_PAGE), |p| take(&p.items))
 		},
 	}?;
-	Ok(SummaryJson {
-		ids: scan.ids,
-		truncated,
-		hours: scan.hours.into_iter().collect(),
-		agencies: scan.agencies.sorted(),
-		actions: scan.actions.sorted(),
-		purposes: scan.purposes.sorted(),
-		at: String::new(),
-	})
+	Ok(scan.into_summary(truncated))
 }
 
 #[cfg(test)]
@@ -456,6 +537,29 @@ mod tests {
 		}
 		let within = IndexQuery::Time { from_ms: T0 + 1_000, to_ms: T0 + 2_000 };
 		assert_eq!(ids(&l, &within, 10).unwrap().ids, vec![1, 2]);
+	}
+
+	#[test]
+	fn a_summary_from_kept_facts_is_the_summary_from_entries() {
+		let l = log(7);
+		let mut asked = Vec::new();
+		let mut facts = |ids: &[EntryId], sink: &mut FactSink<'_>| {
+			asked.push(ids.to_vec());
+			for id in ids {
+				if sink(*id, Fact::of(&l.0[*id as usize].record)) {
+					break;
+				}
+			}
+			Ok(())
+		};
+		for (agency, limit) in [(None, 100), (None, 3), (Some("A"), 100), (Some("A"), 2)] {
+			let kept = summarize_facts(&l, &ALL, agency, limit, &mut facts).unwrap();
+			let read = summarize(&l, &ALL, agency, limit).unwrap();
+			assert_eq!(kept, read, "agency {agency:?}, limit {limit}");
+		}
+		assert_eq!(asked[0], vec![0, 1, 2], "asked a page of ids at a time");
+		let failing = |_: &[EntryId], _: &mut FactSink<'_>| Err("entry 1 is missing".to_string());
+		assert_eq!(summarize_facts(&l, &ALL, None, 10, failing).unwrap_err(), "entry 1 is missing");
 	}
 
 	#[test]
