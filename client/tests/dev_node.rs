@@ -107,7 +107,7 @@ async fn summaries_count_what_the_entries_say_final_or_not_with_chart_facts_or_w
 		let t0 = t0 - t0 % 3_600_000 + 3_599_997;
 		let varied = |s: u64| {
 			let mut r = record(s, (s % 3 + 1) as u8, 5, t0 + s);
-			if s % 3 == 0 {
+			if s.is_multiple_of(3) {
 				r.agency = "高雄市政府民政局".as_bytes().to_vec();
 				r.action = b"POST /household/v1/persons:batchGet".to_vec();
 			}

@@ -232,7 +232,7 @@ mod tests {
 	fn facts(id: EntryId) -> Facts {
 		Facts {
 			occurred_at: id / 10 * 3_600_000 + 5,
-			agency: if id % 2 == 0 { b"A".to_vec() } else { b"B".to_vec() },
+			agency: if id.is_multiple_of(2) { b"A".to_vec() } else { b"B".to_vec() },
 			action: b"GET".to_vec(),
 			purpose: b"019".to_vec(),
 		}

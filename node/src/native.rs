@@ -164,7 +164,7 @@ pub async fn warm<B: Backend<Block>>(facts: Arc<ChartFacts>, backend: Arc<B>) {
 			Err(e) => return log::warn!("chart facts: stopped at chunk {chunk}: {e}"),
 		}
 		chunks += 1;
-		if chunks % 64 == 0 {
+		if chunks.is_multiple_of(64) {
 			log::info!("📊 chart facts: {} of {stable} entries kept", facts.rows());
 		}
 		tokio::task::yield_now().await;
