@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing the chain needs, if missing (idempotent): protoc, clang,
-# mold, node, Chromium with its WebDriver, CJK fonts, and the Rust toolchain of
+# mold, node, Chromium with its WebDriver, CJK fonts, promtool, and the Rust toolchain of
 # rust-toolchain.toml with the wasm targets and rust-src.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -19,11 +19,18 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if ((${#missing[@]})); then
 	log "installing ${missing[*]}"
-	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# promtool checks and unit-tests the alert rules (scripts/monitoring.sh): only the package's
+# tools are used (without its recommends: no exporters), no Prometheus server is started.
+if ! command -v promtool >/dev/null; then
+	log "installing prometheus (for promtool)"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
 if ! command -v rustup >/dev/null; then

@@ -6,7 +6,8 @@
 #      tests (gateway/tests/gateway.rs: HTTP, syslog TCP/TLS, pull, kill -9, node loss, back-pressure);
 #   2. the pallet's unit tests with its benchmark test suite (runtime-benchmarks feature);
 #   3. the evidence verifier built for the browser (wasm32-unknown-unknown) and run by node;
-#   4. the lint gate: rustfmt, clippy with warnings denied, rustdoc with broken links denied
+#   4. the monitoring: Prometheus alert rules, their unit tests, the dashboard's queries;
+#   5. the lint gate: rustfmt, clippy with warnings denied, rustdoc with broken links denied
 #      (fmt runs first, before anything is built).
 # Ends with one summary line: "tests: N passed, M failed".
 set -euo pipefail
@@ -36,6 +37,9 @@ EVIDENCE_WASM="$wasm" node --test "$REPO_ROOT/evidence/tests/wasm.test.mjs" 2>&1
 
 log "polkadot.js: @polkadot/api from npm decodes the chain and calls accessLog_* (docs/polkadot-js.md)"
 "$REPO_ROOT/scripts/polkadot-js.sh" 2>&1 | tee -a "$results"
+
+log "monitoring: alert rules and their unit tests, the Grafana dashboard's queries (promtool)"
+"$REPO_ROOT/scripts/monitoring.sh"
 
 log "lint: clippy (warnings denied) and rustdoc (broken intra-doc links denied)"
 SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
