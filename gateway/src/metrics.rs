@@ -24,6 +24,9 @@ pub struct Metrics {
 	pub finalized: IntCounter,
 	/// Records whose sequence number the chain holds with other content.
 	pub conflicts: IntCounter,
+	/// Sequence numbers the chain reported missing when this gateway's records were finalized
+	/// (a producer skipped or lost them; a later record may still fill them).
+	pub gap_seqs: IntCounter,
 	/// Failed transactions or node requests (each retried).
 	pub failures: IntCounter,
 	/// Times an input was held back because the queue was full, by input.
@@ -77,6 +80,10 @@ impl Metrics {
 			conflicts: reg(
 				&registry,
 				counter("conflicts_total", "Sequence numbers held on chain with other content"),
+			),
+			gap_seqs: reg(
+				&registry,
+				counter("gap_seqs_total", "Sequence numbers the chain reported missing"),
 			),
 			failures: reg(&registry, counter("failures_total", "Failed submissions (retried)")),
 			backpressure: reg(

@@ -75,7 +75,7 @@ struct Flight {
 
 enum Event {
 	InBlock { batch: u64, block: String, entry_ids: Vec<u64> },
-	Finalized { batch: u64, block: String, entry_ids: Vec<u64> },
+	Finalized { batch: u64, block: String, entry_ids: Vec<u64>, gaps: Vec<(u32, u64, u64)> },
 	Failed { batch: u64, error: String },
 }
 
@@ -272,8 +272,11 @@ impl Worker {
 					.collect();
 				self.queue.update(&updates)
 			},
-			Event::Finalized { batch, block, entry_ids } => {
+			Event::Finalized { batch, block, entry_ids, gaps } => {
 				let Some(Flight { items, .. }) = inflight.remove(&batch) else { return Ok(()) };
+				self.metrics
+					.gap_seqs
+					.inc_by(gaps.iter().map(|(_, first, last)| last - first + 1).sum());
 				if entry_ids.len() != items.len() {
 					limbo.extend(items);
 					return Ok(());
@@ -430,7 +433,14 @@ async fn follow(
 			Ok(Status::Finalized(tx)) => {
 				let block = hex(tx.block_hash().as_bytes());
 				match Landed::from(tx).await.and_then(Receipt::from_landed) {
-					Ok(r) => break Event::Finalized { batch, block, entry_ids: r.entry_ids },
+					Ok(r) => {
+						break Event::Finalized {
+							batch,
+							block,
+							entry_ids: r.entry_ids,
+							gaps: r.gaps,
+						}
+					},
 					Err(e) => break failed(e.to_string()),
 				}
 			},

@@ -399,6 +399,29 @@ async fn persistent_node(base: &std::path::Path, rpc: u16) -> (Killed, String) {
 }
 
 #[tokio::test]
+async fn a_skipped_sequence_number_is_stored_and_counted_as_a_gap() {
+	let node = DevNode::start().await;
+	let client = node.client().await;
+	let dir = tempfile::tempdir().unwrap();
+	let gw =
+		Gw::start(dir.path(), &config(dir.path(), &[&node.ws], 1000, "", &household_over_http("")));
+	let records = generated(5, 7, "kcg-household-api");
+	let (first, fifth) = (records[0].to_json_line(), records[4].to_json_line());
+	let (status, _, body) = gw.post_lines(&[first], "?wait=finalized").await;
+	assert_eq!(status, StatusCode::OK, "{body}");
+	assert_eq!(gw.metric("gap_seqs_total", "").await, 0.0, "no gap yet");
+	let (status, _, body) = gw.post_lines(&[fifth], "?wait=finalized").await;
+	assert_eq!(status, StatusCode::OK, "{body}");
+	// 2, 3 and 4 never came: the record is stored all the same, and the gap is counted.
+	let stored = client.query().all(&Query::Sequence { source: 0, from: 1, to: 10 }).await.unwrap();
+	assert_eq!(stored.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 5]);
+	until("the gap to be counted", Duration::from_secs(30), || async {
+		(gw.metric("gap_seqs_total", "").await == 3.0).then_some(())
+	})
+	.await;
+}
+
+#[tokio::test]
 async fn records_queue_while_the_node_is_down_and_land_when_it_returns() {
 	let dir = tempfile::tempdir().unwrap();
 	let base = dir.path().join("node");
