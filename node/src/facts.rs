@@ -10,8 +10,8 @@
 //! Facts are kept in chunks of [`CHUNK`] consecutive ids, each read with one ordered pass over
 //! the entries' trie (ids are big-endian under `Identity`, so a chunk is one run of leaves).
 //! The first summary that touches a chunk reads it; the node reads them all at start, newest
-//! first ([`ChartFacts::warm_chunk`]), so that the first auditor does not wait. Past the capacity nothing more
-//! is kept and summaries read the entries as before.
+//! first ([`ChartFacts::warm_chunk`]), so that the first auditor does not wait. Past the
+//! capacity nothing more is kept and summaries read the entries as before.
 
 use access_log_rpc::{hour_of, Fact, FactSink};
 use pallet_access_log::EntryId;
@@ -33,6 +33,17 @@ pub struct Facts {
 	pub action: Vec<u8>,
 	/// The purpose code.
 	pub purpose: Vec<u8>,
+}
+
+impl Facts {
+	fn fact(&self) -> Fact<'_> {
+		Fact {
+			hour_ms: hour_of(self.occurred_at),
+			agency: &self.agency,
+			action: &self.action,
+			purpose: &self.purpose,
+		}
+	}
 }
 
 /// One entry's facts, names as indexes into [`Names`].
@@ -129,28 +140,20 @@ impl ChartFacts {
 		one: &mut ReadOne<'_>,
 		sink: &mut FactSink<'_>,
 	) -> Result<(), String> {
-		// Chunks to read further, and up to where.
-		let mut wanted: Vec<(u64, EntryId)> = Vec::new();
-		{
+		// Chunks to read further.
+		let mut wanted: Vec<u64> = {
 			let kept = self.read();
-			for &id in ids.iter().filter(|id| **id < stable) {
-				let chunk = id / CHUNK;
-				if id % CHUNK >= kept.kept_of(chunk) && wanted.last().is_none_or(|w| w.0 != chunk) {
-					wanted.push((chunk, ((chunk + 1) * CHUNK).min(stable)));
-				}
-			}
-		}
+			ids.iter()
+				.filter(|id| **id < stable && **id % CHUNK >= kept.kept_of(**id / CHUNK))
+				.map(|id| id / CHUNK)
+				.collect()
+		};
 		wanted.sort_unstable();
 		wanted.dedup();
 		// Read outside the lock; what cannot be kept (capacity) is used from here.
 		let mut read: HashMap<EntryId, Facts> = HashMap::new();
-		for (chunk, end) in wanted {
-			let first = chunk * CHUNK + self.read().kept_of(chunk);
-			if first >= end {
-				continue;
-			}
-			let facts = range(first, end)?;
-			if let Some(refused) = self.keep(chunk, first, facts) {
+		for chunk in wanted {
+			if let Some((first, refused)) = self.fill(chunk, stable, range)? {
 				read.extend((first..).zip(refused));
 			}
 		}
@@ -168,15 +171,7 @@ impl ChartFacts {
 		for &id in ids {
 			let fact = match kept.row(id) {
 				Some(row) => kept.fact(row),
-				None => {
-					let f = &read[&id];
-					Fact {
-						hour_ms: hour_of(f.occurred_at),
-						agency: &f.agency,
-						action: &f.action,
-						purpose: &f.purpose,
-					}
-				},
+				None => read[&id].fact(),
 			};
 			if sink(id, fact) {
 				break;
@@ -210,6 +205,22 @@ impl ChartFacts {
 		None
 	}
 
+	/// Read chunk `chunk` on from what is kept of it, up to `stable`, and keep it; the facts
+	/// read and their first id when they are not kept (the capacity is reached).
+	fn fill(
+		&self,
+		chunk: u64,
+		stable: EntryId,
+		range: &mut ReadRange<'_>,
+	) -> Result<Option<(EntryId, Vec<Facts>)>, String> {
+		let first = chunk * CHUNK + self.read().kept_of(chunk);
+		let end = ((chunk + 1) * CHUNK).min(stable);
+		if first >= end {
+			return Ok(None);
+		}
+		Ok(self.keep(chunk, first, range(first, end)?).map(|refused| (first, refused)))
+	}
+
 	/// Read and keep chunk `chunk` up to `stable` (what is not kept yet of it); `false` when
 	/// the capacity is reached.
 	pub fn warm_chunk(
@@ -218,9 +229,7 @@ impl ChartFacts {
 		stable: EntryId,
 		range: &mut ReadRange<'_>,
 	) -> Result<bool, String> {
-		let first = chunk * CHUNK + self.read().kept_of(chunk);
-		let end = ((chunk + 1) * CHUNK).min(stable);
-		Ok(first >= end || self.keep(chunk, first, range(first, end)?).is_none())
+		Ok(self.fill(chunk, stable, range)?.is_none())
 	}
 }
 
