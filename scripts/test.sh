@@ -25,7 +25,7 @@ log "unit and integration tests (release, against real dev nodes)"
 cargo test --release --locked --workspace 2>&1 | tee -a "$results"
 
 log "pallet unit tests with the benchmark test suites"
-SKIP_WASM_BUILD=1 cargo test --locked -p pallet-access-log -p pallet-validator-set \
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-access-log -p pallet-validator-set -p pallet-root-gate \
 	--features runtime-benchmarks 2>&1 \
 	| tee -a "$results"
 

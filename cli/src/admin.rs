@@ -1,7 +1,7 @@
 //! `accesslog admin`: council governance and the chain's registries.
 //!
-//! Every change is a council motion needing 2/3 of the members: the command proposes it and
-//! votes aye as the proposer; other members then `vote`, and any member `close`s it once enough
+//! Every change is a council motion needing 2/3 of the members (a runtime upgrade: 3/4): the
+//! command proposes it and votes aye as the proposer; other members then `vote`, and any member `close`s it once enough
 //! ayes are in. With a one-member council (`--dev`) the change executes at once.
 
 use crate::{
@@ -13,7 +13,7 @@ use crate::{
 };
 use accesslog_client::{
 	governance::{self, Proposed},
-	Client, Submitter,
+	upgrade, Client, Submitter,
 };
 use clap::Subcommand;
 use std::str::FromStr;
@@ -139,6 +139,24 @@ pub enum AdminCommand {
 		#[command(flatten)]
 		key: KeyArgs,
 	},
+	/// Propose authorizing a new runtime (needs 3/4 of the council). Once the motion is
+	/// executed, anyone with the file installs it with `apply-upgrade`.
+	AuthorizeUpgrade {
+		/// The new runtime: `accesslog_runtime.compact.compressed.wasm` of a release build.
+		#[arg(long)]
+		wasm: std::path::PathBuf,
+		#[command(flatten)]
+		key: KeyArgs,
+	},
+	/// Install the runtime the council authorized; it runs, with its migrations, from the next
+	/// block.
+	ApplyUpgrade {
+		/// The same file the authorizing motion named.
+		#[arg(long)]
+		wasm: std::path::PathBuf,
+		#[command(flatten)]
+		key: KeyArgs,
+	},
 	/// Vote on an open motion.
 	Vote {
 		/// The motion's proposal hash (see `admin motions`).
@@ -209,6 +227,15 @@ fn account(s: &str) -> Result<AccountId32, Failure> {
 		.map_err(|_| Failure::usage(format!("{s:?} is not an SS58 account address")))
 }
 
+/// A runtime file, read and checked to be one.
+fn runtime_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+	let code = std::fs::read(path)
+		.map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+	upgrade::check_runtime_code(&code)
+		.map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+	Ok(code)
+}
+
 fn hash(s: &str) -> Result<H256, Failure> {
 	accesslog_client::rpc_types::parse_hex32(s).map(H256).ok_or_else(|| {
 		Failure::usage(format!("{s:?} is not a proposal hash (0x and 64 hex digits)"))
@@ -228,7 +255,7 @@ async fn propose(
 			format!("{} is not a council member; only members can propose", member.account_id()),
 		));
 	}
-	let threshold = governance::two_thirds(members.len() as u32);
+	let threshold = governance::threshold(&call, members.len() as u32);
 	match client.propose(&member, call, threshold).await? {
 		Proposed::Executed(Ok(())) => {
 			println!("executed: the council has one member, the change is in effect");
@@ -408,6 +435,34 @@ pub async fn run(urls: &[String], command: AdminCommand) -> Result<(), Failure> 
 		},
 		AdminCommand::ForceChange { delay, best_finalized, key } => {
 			propose(&client, &key, governance::force_change(delay, best_finalized)).await?
+		},
+		AdminCommand::AuthorizeUpgrade { wasm, key } => {
+			let code = runtime_file(&wasm)?;
+			let code_hash = upgrade::code_hash(&code);
+			println!("{}: {} bytes, blake2-256 {code_hash:?}", wasm.display(), code.len());
+			propose(&client, &key, upgrade::authorize_upgrade(code_hash)).await?
+		},
+		AdminCommand::ApplyUpgrade { wasm, key } => {
+			let code = runtime_file(&wasm)?;
+			let signer = Submitter::new(load(&key)?);
+			let before = client.runtime_version().await?;
+			client
+				.apply_upgrade(&signer, code)
+				.await
+				.map_err(|e| Failure::new(exit::REFUSED, e.to_string()))?;
+			// The new code runs from the block after the one that installed it.
+			let mut now = client.runtime_version().await?;
+			for _ in 0..30 {
+				if now != before {
+					break;
+				}
+				tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+				now = client.runtime_version().await?;
+			}
+			println!(
+				"installed: runtime {} {} -> {} {}",
+				before.spec_name, before.spec_version, now.spec_name, now.spec_version
+			);
 		},
 		AdminCommand::Vote { hash: h, vote, key } => {
 			let member = Submitter::new(load(&key)?);

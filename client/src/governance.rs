@@ -2,7 +2,7 @@
 //!
 //! Every admin call of this chain (registering sources, authorizing and revoking submitters,
 //! adding and removing validators, changing the council itself) needs a 2/3 majority of the
-//! council. A member proposes the call with a threshold; members vote (the proposer too: proposing
+//! council; a runtime upgrade needs 3/4 ([`crate::upgrade`]). A member proposes the call with a threshold; members vote (the proposer too: proposing
 //! is not voting); once enough ayes are in, a member closes the motion and the call executes. With
 //! a threshold of 1 (a one-member council, as in `--dev`) the call executes at once when proposed.
 
@@ -156,6 +156,16 @@ pub fn two_thirds(members: u32) -> u32 {
 	(2 * members).div_ceil(3).max(1)
 }
 
+/// The threshold a motion carrying `call` needs in a council of `members`: 3/4 for a runtime
+/// change ([`crate::upgrade::needs_upgrade_majority`]), 2/3 for everything else.
+pub fn threshold(call: &RuntimeCall, members: u32) -> u32 {
+	if crate::upgrade::needs_upgrade_majority(call) {
+		crate::upgrade::three_quarters(members)
+	} else {
+		two_thirds(members)
+	}
+}
+
 /// A call's debug text with every 32-byte array shown as people know it: accounts in SS58,
 /// keys and hashes in 0x-hex (`AccountId32([212, 53, …])` becomes `5GrwvaEF…`).
 fn readable(debug: &str) -> String {
@@ -195,7 +205,7 @@ fn readable(debug: &str) -> String {
 
 /// A council-executed call's error, named as the runtime names it: `Pallet.Error: docs` for a
 /// pallet error (e.g. `ValidatorSet.KeyInUse: Another validator already uses …`).
-fn event_error(metadata: &subxt::Metadata, e: DispatchError) -> NotExecuted {
+pub(crate) fn event_error(metadata: &subxt::Metadata, e: DispatchError) -> NotExecuted {
 	if let DispatchError::Module(m) = &e {
 		if let Some(pallet) = metadata.pallet_by_error_index(m.index) {
 			if let Some(variant) = pallet.error_variant_by_index(m.error[0]) {
@@ -282,12 +292,12 @@ impl Client {
 			.collect())
 	}
 
-	/// Propose `call` with a 2/3 threshold of the current council, vote aye with `voters` (the
-	/// first proposes and closes) and close: the whole council procedure in one go, for scripts
-	/// and tests. Returns the executed call's result.
+	/// Propose `call` with the threshold it needs ([`threshold`]) of the current council, vote
+	/// aye with `voters` (the first proposes and closes) and close: the whole council procedure
+	/// in one go, for scripts and tests. Returns the executed call's result.
 	pub async fn pass(&self, voters: &[&Submitter], call: RuntimeCall) -> Result<Outcome> {
 		let proposer = voters.first().ok_or_else(|| Error::Invalid("no voters given".into()))?;
-		let threshold = two_thirds(self.council_members().await?.len() as u32);
+		let threshold = threshold(&call, self.council_members().await?.len() as u32);
 		let motion = match self.propose(proposer, call, threshold).await? {
 			Proposed::Executed(result) => return Ok(result),
 			Proposed::Open(motion) => motion,

@@ -8,7 +8,8 @@
 //!   returns the block and the entry ids; a [`Submitter`] keeps its own nonce so concurrent
 //!   submissions from one key do not collide;
 //! - [`Client::query`] gives typed access to the `accessLog_*` RPC;
-//! - [`governance`] builds council proposals, votes and closes;
+//! - [`governance`] builds council proposals, votes and closes; [`upgrade`] authorizes and
+//!   installs a new runtime through them;
 //! - [`bulk`] submits whole log files idempotently (what the chain holds is skipped);
 //! - [`evidence`] builds evidence bundles and verifies them offline;
 //! - [`keys`] generates and loads sr25519 keys;
@@ -38,6 +39,7 @@ mod reconcile;
 pub mod sign;
 pub mod status;
 mod submit;
+pub mod upgrade;
 
 pub use access_log_rpc_types as rpc_types;
 pub use accesslog_format::{self as format, pseudonym, record, syslog, RecordInput};

@@ -3,7 +3,8 @@
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_access_log, AccessLog]
 	[pallet_validator_set, ValidatorSet]
+	[pallet_root_gate, RootGate]
 );
 
 #[allow(unused_imports)]
-use crate::{AccessLog, ValidatorSet};
+use crate::{AccessLog, RootGate, ValidatorSet};

@@ -2,8 +2,10 @@
 //!
 //! A feeless, permissioned solochain runtime: `frame-system`, `timestamp`, Aura (block
 //! production), GRANDPA (finality), an admin council (`pallet-collective` + `pallet-membership`),
-//! [`pallet_validator_set`] (the council adds and removes validators) and [`pallet_access_log`].
-//! There is no sudo: a 2/3 majority of the council is the only admin origin. There is no token:
+//! [`pallet_validator_set`] (the council adds and removes validators), [`pallet_access_log`] and
+//! [`pallet_root_gate`]. There is no sudo: a 2/3 majority of the council is the only admin origin,
+//! and it reaches Root through the root gate; a runtime upgrade (or any raw state change) needs a
+//! 3/4 majority ([`configs::CouncilThreeQuarters`]). There is no token:
 //! [`permission::CheckPermission`] keeps every transaction whose signer is neither an active
 //! submitter nor a council member out of the transaction pool.
 
@@ -73,7 +75,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	impl_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	authoring_version: 1,
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -191,4 +193,7 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type ValidatorSet = pallet_validator_set;
+
+	#[runtime::pallet_index(8)]
+	pub type RootGate = pallet_root_gate;
 }

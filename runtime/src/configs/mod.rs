@@ -95,6 +95,11 @@ impl pallet_timestamp::Config for Runtime {
 pub type CouncilTwoThirds =
 	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
 
+/// A 3/4 majority of the admin council: what a runtime upgrade (or a raw change of state) needs
+/// on top of [`CouncilTwoThirds`] (3 of 3 members, 4 of 4 or 5, 5 of 6, …).
+pub type CouncilThreeQuarters =
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 3, 4>;
+
 parameter_types! {
 	pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
 	pub const CouncilMaxProposals: u32 = 100;
@@ -208,6 +213,16 @@ impl pallet_validator_set::Config for Runtime {
 	type MaxValidators = MaxValidators;
 	type MinValidators = MinValidators;
 	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+}
+
+/// The council reaches Root through the gate: everyday Root calls (e.g. `grandpa.note_stalled`)
+/// at 2/3, runtime upgrades and raw state writes at 3/4.
+impl pallet_root_gate::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type AdminOrigin = CouncilTwoThirds;
+	type UpgradeOrigin = CouncilThreeQuarters;
+	type RuntimeChanges = pallet_root_gate::SystemRuntimeChanges<Runtime>;
+	type WeightInfo = pallet_root_gate::SubstrateWeight<Runtime>;
 }
 
 // `RuntimeTask` and `PalletInfo` are used by the derived `frame_system::Config`.
