@@ -4,7 +4,8 @@
 #      processes over real RPC (client/tests), including the fault tests on three- and
 #      four-validator networks (client/tests/network.rs), and the ingest gateway's end-to-end
 #      tests (gateway/tests/gateway.rs: HTTP, syslog TCP/TLS, pull, kill -9, node loss, back-pressure);
-#   2. the pallet's unit tests with its benchmark test suite (runtime-benchmarks feature);
+#   2. the pallets' unit tests with their benchmark test suites and the migrations' pre/post
+#      checks (runtime-benchmarks and try-runtime features);
 #   3. the evidence verifier built for the browser (wasm32-unknown-unknown) and run by node;
 #   4. the monitoring: Prometheus alert rules, their unit tests, the dashboard's queries;
 #   5. the lint gate: rustfmt, clippy with warnings denied, rustdoc with broken links denied
@@ -24,9 +25,9 @@ trap 'rm -f "$results"' EXIT
 log "unit and integration tests (release, against real dev nodes)"
 cargo test --release --locked --workspace 2>&1 | tee -a "$results"
 
-log "pallet unit tests with the benchmark test suites"
+log "pallet unit tests with the benchmark test suites and the migrations' try-runtime checks"
 SKIP_WASM_BUILD=1 cargo test --locked -p pallet-access-log -p pallet-validator-set -p pallet-root-gate \
-	--features runtime-benchmarks 2>&1 \
+	--features runtime-benchmarks,try-runtime 2>&1 \
 	| tee -a "$results"
 
 log "evidence verifier as WebAssembly (wasm32-unknown-unknown), run by node as a browser would"

@@ -42,6 +42,13 @@ pub enum AdminCommand {
 		#[arg(long, value_enum, default_value_t = Format::Table)]
 		format: Format,
 	},
+	/// List the pseudonymisation key ids the chain's entries carry: how many entries each, the
+	/// first and the last (a key may be retired once the retention period after its last entry
+	/// has passed).
+	PseudonymKeys {
+		#[arg(long, value_enum, default_value_t = Format::Table)]
+		format: Format,
+	},
 	/// List the council's open motions with their votes.
 	Motions {
 		#[arg(long, value_enum, default_value_t = Format::Table)]
@@ -366,6 +373,25 @@ pub async fn run(urls: &[String], command: AdminCommand) -> Result<(), Failure> 
 					.map(|v| vec![v.account.to_string(), hex(&v.aura), hex(&v.grandpa)])
 					.collect();
 				print_rows(format, &["ACCOUNT", "AURA", "GRANDPA"], &rows);
+			}
+		},
+		AdminCommand::PseudonymKeys { format } => {
+			let keys = client.key_use().await?;
+			if format == Format::Json {
+				println!("{}", serde_json::to_string_pretty(&keys).expect("serializes; qed"));
+			} else {
+				let rows: Vec<Vec<String>> = keys
+					.iter()
+					.map(|k| {
+						vec![
+							k.key_id.to_string(),
+							k.entries.to_string(),
+							k.first_entry.to_string(),
+							k.last_entry.to_string(),
+						]
+					})
+					.collect();
+				print_rows(format, &["KEY_ID", "ENTRIES", "FIRST_ENTRY", "LAST_ENTRY"], &rows);
 			}
 		},
 		AdminCommand::Motions { format } => {

@@ -32,6 +32,7 @@ mod error;
 pub mod evidence;
 pub mod governance;
 pub mod http;
+pub mod key_use;
 pub mod keys;
 pub mod node;
 pub mod query;

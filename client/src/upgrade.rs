@@ -55,7 +55,7 @@ pub fn needs_upgrade_majority(call: &RuntimeCall) -> bool {
 
 /// The hash the council authorizes for `code` (blake2-256, the chain's hashing).
 pub fn code_hash(code: &[u8]) -> H256 {
-	H256(polkadot_sdk::sp_core::hashing::blake2_256(code))
+	H256(accesslog_format::blake2_256(code))
 }
 
 /// Checks that `code` looks like a runtime (a compressed or a plain WebAssembly module), so
@@ -152,7 +152,7 @@ impl Client {
 				crate::governance::event_error(&metadata, rejected.error)
 			)));
 		}
-		if !landed.events.has::<CodeUpdated>().map_err(Error::chain)? {
+		if !landed.events.has::<CodeUpdated>() {
 			return Err(Error::NotIncluded("the upgrade's block has no System.CodeUpdated".into()));
 		}
 		Ok(())

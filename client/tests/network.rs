@@ -281,3 +281,153 @@ async fn a_forced_change_removes_a_lost_validator_and_finality_resumes_without_i
 	);
 	assert_eq!(client.validators().await.unwrap().len(), 2);
 }
+
+/// What the producer in [`the_council_upgrades_a_loaded_network_and_nothing_is_lost`] sent.
+#[derive(Default)]
+struct Produced {
+	/// Every sequence number sent at least once.
+	sent: BTreeSet<u64>,
+	/// Those whose batch the chain acknowledged (in a block).
+	acked: BTreeSet<u64>,
+	/// Batches refused or failed (and retried).
+	retries: u32,
+}
+
+/// Submit batches of 20 records as Dave every 200 ms (100 entries/s) until `stop`, through a
+/// client connected before the upgrade; a failed batch is sent again (resubmitting is safe:
+/// the chain stores a `(source, seq)` once, and says `DuplicateSequence` for the rest).
+async fn produce(
+	client: Client,
+	stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Produced {
+	use std::sync::atomic::Ordering;
+	let dave = Submitter::new(dev::dave());
+	let mut out = Produced::default();
+	let mut next = 1u64;
+	while !stop.load(Ordering::Relaxed) {
+		let seqs: Vec<u64> = (next..next + 20).collect();
+		next += 20;
+		out.sent.extend(&seqs);
+		for attempt in 0.. {
+			let batch = seqs.iter().map(|&s| record(s, (s % 7) as u8, 9, now_ms() - 1_000));
+			match client.submit_batch(&dave, batch.collect(), Wait::InBlock).await {
+				Ok(_) => break,
+				Err(accesslog_client::Error::DispatchFailed(m)) if m.contains("DuplicateSequence") => {
+					break
+				},
+				Err(e) => {
+					assert!(attempt < 20, "batch {seqs:?} failed 20 times, last: {e}");
+					out.retries += 1;
+					dave.reset_nonce().await;
+					tokio::time::sleep(Duration::from_millis(500)).await;
+				},
+			}
+		}
+		out.acked.extend(&seqs);
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	out
+}
+
+/// The longest time node `i`'s finalized head stood still while `stop` was unset, sampled
+/// every 100 ms.
+async fn longest_finality_pause(
+	client: Client,
+	stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Duration {
+	use std::sync::atomic::Ordering;
+	let finalized = |c: Client| async move {
+		let hash: String = c.rpc().request("chain_getFinalizedHead", rpc_params![]).await.unwrap();
+		let header: serde_json::Value =
+			c.rpc().request("chain_getHeader", rpc_params![hash]).await.unwrap();
+		u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16)
+			.unwrap()
+	};
+	let (mut last, mut since, mut longest) = (finalized(client.clone()).await, Instant::now(), Duration::ZERO);
+	while !stop.load(Ordering::Relaxed) {
+		tokio::time::sleep(Duration::from_millis(100)).await;
+		let now = finalized(client.clone()).await;
+		if now != last {
+			(last, since) = (now, Instant::now());
+		}
+		longest = longest.max(since.elapsed());
+	}
+	longest
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_council_upgrades_a_loaded_network_and_nothing_is_lost() {
+	use accesslog_client::{evidence, upgrade};
+	use accesslog_testing::upgrade::{chain_spec_with_code, current_runtime, release_runtime, RELEASE_SPEC};
+	use std::sync::{atomic::{AtomicBool, Ordering}, Arc};
+	let _serial = SERIAL.lock().await;
+	let dir = std::env::temp_dir().join(format!("accesslog-upgrade-net-{}", accesslog_testing::free_port()));
+	std::fs::create_dir_all(&dir).unwrap();
+	let spec = chain_spec_with_code("local", release_runtime(), "release", &dir);
+	let mut net = Network::with_chain(&["alice", "bob", "charlie"], &spec);
+	net.start_all().await;
+	net.wait_finalized(&[0, 1, 2], 2, 2 * MINUTE).await;
+	let client = net.client(0);
+	assert_eq!(client.runtime_version().await.unwrap().spec_version, RELEASE_SPEC);
+
+	// Load on node 1, a finality watch on node 2, the council on node 0.
+	let stop = Arc::new(AtomicBool::new(false));
+	let producer = tokio::spawn(produce(net.client(1), stop.clone()));
+	let watch = tokio::spawn(longest_finality_pause(net.client(2), stop.clone()));
+	tokio::time::sleep(Duration::from_secs(10)).await;
+	let before = client.evidence(&[0, 1]).await.expect("a bundle before the upgrade");
+	let validators = client.validator_set().await.unwrap();
+
+	let council: Vec<Submitter> =
+		[dev::alice(), dev::bob(), dev::charlie()].into_iter().map(Submitter::new).collect();
+	let voters: Vec<&Submitter> = council.iter().collect();
+	let code = current_runtime();
+	let motion = upgrade::authorize_upgrade(upgrade::code_hash(&code));
+	assert_eq!(client.pass(&voters, motion).await.unwrap(), Ok(()), "3 of 3 authorize");
+	let applied = Instant::now();
+	client.apply_upgrade(&council[0], code).await.expect("the upgrade is installed");
+	for i in 0..3 {
+		let c = net.client(i);
+		while c.runtime_version().await.unwrap().spec_version == RELEASE_SPEC {
+			assert!(applied.elapsed() < MINUTE, "node {i} still runs spec {RELEASE_SPEC}");
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	}
+	// The migration counts what was stored before; the load goes on meanwhile.
+	while client.key_use().await.unwrap().is_empty() {
+		assert!(applied.elapsed() < 2 * MINUTE, "the migration did not finish");
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	let migrated = applied.elapsed();
+	tokio::time::sleep(Duration::from_secs(10)).await;
+	stop.store(true, Ordering::Relaxed);
+	let produced = producer.await.unwrap();
+	let longest_pause = watch.await.unwrap();
+
+	// Every record sent is stored exactly once, and nothing else.
+	let last = *produced.sent.last().unwrap();
+	let head = net.heads(0).await.best;
+	net.wait_finalized(&[0, 1, 2], head, 2 * MINUTE).await;
+	assert_eq!(produced.acked, produced.sent);
+	for i in 0..3 {
+		assert_eq!(finalized_seqs(&net, i, last + 100).await, produced.sent, "node {i}");
+	}
+	let key_use = client.key_use().await.unwrap();
+	assert_eq!(key_use.len(), 1, "{key_use:?}");
+	assert_eq!(key_use[0].entries, produced.sent.len() as u64);
+	// Old entries: found by citizen, and the bundle made before the upgrade still verifies.
+	let by_citizen = client.query().all(&Query::Citizen([1; 32])).await.unwrap();
+	let want: BTreeSet<u64> = produced.sent.iter().copied().filter(|s| s % 7 == 1).collect();
+	assert_eq!(by_citizen.iter().map(|e| e.seq).collect::<BTreeSet<_>>(), want);
+	let verified = evidence::verify(&before, &validators).expect("the old bundle verifies");
+	assert_eq!(verified.entries.len(), 2);
+	eprintln!(
+		"upgrade under load: {} entries, {} retries, migration done {:.1} s after the upgrade \
+		 was applied, longest finality pause {:.1} s",
+		produced.sent.len(),
+		produced.retries,
+		migrated.as_secs_f64(),
+		longest_pause.as_secs_f64()
+	);
+	assert!(longest_pause < Duration::from_secs(30), "finality paused {longest_pause:?}");
+}

@@ -93,3 +93,77 @@ async fn an_upgrade_motion_needs_three_quarters_and_the_chain_checks_the_code() 
 	client.submit_batch(&alice, vec![record(2, 1, 1, now_ms())], Wait::InBlock).await.unwrap();
 	assert_eq!(client.query().stats().await.unwrap().entries, 2);
 }
+
+/// Records `seqs` of source 0 made with pseudonym key `key`, about citizens 1 to 3.
+fn keyed(seqs: std::ops::RangeInclusive<u64>, key: u32, t0: u64) -> Vec<accesslog_client::RecordInput> {
+	seqs.map(|s| {
+		let mut r = record(s, (s % 3) as u8 + 1, 5, t0 + s);
+		r.key_id = key;
+		r
+	})
+	.collect()
+}
+
+#[tokio::test]
+async fn the_council_upgrades_a_chain_of_release_108_and_the_migration_counts_its_entries() {
+	use accesslog_client::{evidence, key_use::KeyUse, query::Query};
+	use accesslog_testing::upgrade::{
+		chain_spec_with_code, current_runtime, release_runtime, RELEASE_SPEC,
+	};
+	let dir = std::env::temp_dir().join(format!("accesslog-upgrade-{}", accesslog_testing::free_port()));
+	std::fs::create_dir_all(&dir).unwrap();
+	let spec = chain_spec_with_code("dev", release_runtime(), "release", &dir);
+	let node = DevNode::start_with(&["--chain", spec.to_str().unwrap()]).await;
+	let client = node.client().await;
+	let alice = Submitter::new(dev::alice());
+	assert_eq!(client.runtime_version().await.unwrap().spec_version, RELEASE_SPEC);
+
+	// Fifty entries under spec 108: forty with key 1, ten with key 2.
+	let t0 = now_ms() - 60_000;
+	client.submit_batch(&alice, keyed(1..=40, 1, t0), Wait::InBlock).await.unwrap();
+	client.submit_batch(&alice, keyed(41..=50, 2, t0), Wait::Finalized).await.unwrap();
+	let before = client.evidence(&[3, 45]).await.expect("a bundle before the upgrade");
+	let validators = client.validator_set().await.unwrap();
+	assert!(client.key_use().await.unwrap().is_empty(), "spec 108 keeps no KeyUse");
+
+	// The council (Alice alone in --dev) authorizes the new runtime; Alice installs it.
+	let code = current_runtime();
+	let outcome =
+		client.pass(&[&alice], upgrade::authorize_upgrade(upgrade::code_hash(&code))).await;
+	assert_eq!(outcome.unwrap(), Ok(()));
+	client.apply_upgrade(&alice, code).await.expect("the upgrade is installed");
+	let started = std::time::Instant::now();
+	while client.runtime_version().await.unwrap().spec_version == RELEASE_SPEC {
+		assert!(started.elapsed().as_secs() < 30, "still on spec {RELEASE_SPEC}");
+		tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+	}
+	// The multi-block migration counts the fifty entries stored before.
+	let expected = vec![
+		KeyUse { key_id: 1, entries: 40, first_entry: 0, last_entry: 39 },
+		KeyUse { key_id: 2, entries: 10, first_entry: 40, last_entry: 49 },
+	];
+	while client.key_use().await.unwrap() != expected {
+		assert!(
+			started.elapsed().as_secs() < 60,
+			"the migration did not count the old entries: {:?}",
+			client.key_use().await
+		);
+		tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+	}
+
+	// The client connected before the upgrade goes on submitting; the new runtime counts.
+	client.submit_batch(&alice, keyed(51..=55, 2, t0), Wait::Finalized).await.unwrap();
+	let key_use = client.key_use().await.unwrap();
+	assert_eq!(key_use[1], KeyUse { key_id: 2, entries: 15, first_entry: 40, last_entry: 54 });
+
+	// Old entries: found by citizen; the bundle made before the upgrade verifies, and so does
+	// one made now.
+	let by_citizen = client.query().all(&Query::Citizen([1; 32])).await.unwrap();
+	let seqs: Vec<u64> = by_citizen.iter().map(|e| e.seq).collect();
+	assert_eq!(seqs, (1..=55).filter(|s| s % 3 == 0).collect::<Vec<_>>());
+	let verified = evidence::verify(&before, &validators).expect("the old bundle verifies");
+	assert_eq!(verified.entries.iter().map(|e| e.id).collect::<Vec<_>>(), vec![3, 45]);
+	let now = client.evidence(&[3, 52]).await.unwrap();
+	evidence::verify(&now, &client.validator_set().await.unwrap()).expect("a new bundle verifies");
+	let _ = std::fs::remove_dir_all(&dir);
+}

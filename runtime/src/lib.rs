@@ -5,7 +5,8 @@
 //! [`pallet_validator_set`] (the council adds and removes validators), [`pallet_access_log`] and
 //! [`pallet_root_gate`]. There is no sudo: a 2/3 majority of the council is the only admin origin,
 //! and it reaches Root through the root gate; a runtime upgrade (or any raw state change) needs a
-//! 3/4 majority ([`configs::CouncilThreeQuarters`]). There is no token:
+//! 3/4 majority ([`configs::CouncilThreeQuarters`]). `pallet-migrations` runs the pallets'
+//! multi-block storage migrations after an upgrade. There is no token:
 //! [`permission::CheckPermission`] keeps every transaction whose signer is neither an active
 //! submitter nor a council member out of the transaction pool.
 
@@ -75,7 +76,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	impl_name: alloc::borrow::Cow::Borrowed("accesslog"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -134,7 +135,8 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations, run on runtime upgrade.
+/// Single-block storage migrations, run on runtime upgrade. The multi-block ones are
+/// `pallet_migrations::Config::Migrations` ([`configs`]).
 #[allow(unused_parens)]
 type Migrations = ();
 
@@ -196,4 +198,7 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type RootGate = pallet_root_gate;
+
+	#[runtime::pallet_index(9)]
+	pub type MultiBlockMigrations = pallet_migrations;
 }

@@ -55,6 +55,8 @@ pub struct Heads {
 pub struct Network {
 	/// The nodes' folders, when this network runs its own processes.
 	root: Option<PathBuf>,
+	/// The `--chain` of its nodes: `local`, or a chain spec file.
+	chain: String,
 	/// The nodes, in the order given.
 	pub nodes: Vec<NetNode>,
 }
@@ -67,6 +69,13 @@ fn header_number(header: &serde_json::Value) -> u32 {
 impl Network {
 	/// Prepare (not start) nodes with the given dev names, e.g. `["alice", "bob", "charlie"]`.
 	pub fn new(names: &[&str]) -> Network {
+		Self::with_chain(names, "local")
+	}
+
+	/// Like [`Network::new`], with `--chain chain` (a chain spec file, e.g. one from
+	/// [`crate::upgrade::chain_spec_with_code`]).
+	pub fn with_chain(names: &[&str], chain: impl AsRef<std::ffi::OsStr>) -> Network {
+		let chain = chain.as_ref().to_string_lossy().into_owned();
 		let root = std::env::temp_dir().join(format!("accesslog-net-{}", free_port()));
 		let _ = std::fs::remove_dir_all(&root);
 		std::fs::create_dir_all(&root).expect("create the network's directory");
@@ -99,7 +108,7 @@ impl Network {
 				}
 			})
 			.collect();
-		Network { root: Some(root), nodes }
+		Network { root: Some(root), chain, nodes }
 	}
 
 	/// Start every node.
@@ -113,12 +122,13 @@ impl Network {
 	pub async fn start(&mut self, i: usize) {
 		let peers: Vec<String> =
 			(0..self.nodes.len()).filter(|&j| j != i).map(|j| self.nodes[j].multiaddr()).collect();
+		let chain = self.chain.clone();
 		let node = &mut self.nodes[i];
 		assert!(node.child.is_none(), "{} is already running", node.name);
 		node.starts += 1;
 		let log = node.base.join(format!("node-{}.log", node.starts));
 		let mut cmd = Command::new(node_binary());
-		cmd.args(["--chain", "local", "--validator", "--no-telemetry", "--no-prometheus"])
+		cmd.args(["--chain", &chain, "--validator", "--no-telemetry", "--no-prometheus"])
 			.arg(format!("--{}", node.name))
 			.arg("--base-path")
 			.arg(&node.base)
@@ -264,7 +274,7 @@ impl Network {
 				client: Some(client),
 			});
 		}
-		Network { root: None, nodes }
+		Network { root: None, chain: "local".into(), nodes }
 	}
 }
 

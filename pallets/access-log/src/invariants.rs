@@ -3,9 +3,10 @@
 use crate::sp_runtime::TryRuntimeError;
 use crate::types::{group_is_well_formed, seq_of, time_of};
 use crate::{
-	AccessorIndex, Config, Entries, EntriesByCitizen, NextEntryId, NextSourceId, Pallet, SeqIndex,
-	Sources, TimeIndex,
+	AccessorIndex, Config, Entries, EntriesByCitizen, KeyUse, KeyUsage, NextEntryId, NextSourceId,
+	Pallet, SeqIndex, Sources, TimeIndex,
 };
+use crate::frame_support::traits::{GetStorageVersion, StorageVersion};
 use alloc::collections::btree_map::BTreeMap;
 
 impl<T: Config> Pallet<T> {
@@ -19,6 +20,8 @@ impl<T: Config> Pallet<T> {
 	///    official group's key names its last id.
 	/// 4. Each source's `entries` counter equals its stored entries and `last_seq` is the highest
 	///    stored sequence; every entry's source is registered; source ids are dense.
+	/// 5. From storage version 3 on, `KeyUse` holds, for each key id the entries carry, their
+	///    number and the first and last of them, and nothing else.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let count = NextEntryId::<T>::get();
 		let stored = Entries::<T>::iter_keys().count() as u64;
@@ -57,6 +60,7 @@ impl<T: Config> Pallet<T> {
 		ensure(by_time.len() as u64 == count, "time index size differs from the entries")?;
 
 		let mut per_source: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+		let mut per_key: BTreeMap<u32, KeyUsage> = BTreeMap::new();
 		for id in 0..count {
 			let entry = Pallet::<T>::entry(id).ok_or("entry ids are not dense")?;
 			let r = &entry.record;
@@ -77,6 +81,11 @@ impl<T: Config> Pallet<T> {
 			let s = per_source.entry(r.source).or_default();
 			s.0 += 1;
 			s.1 = s.1.max(r.seq);
+			per_key.entry(r.key_id).or_insert_with(|| KeyUsage::starting_at(id)).add(id);
+		}
+		if Pallet::<T>::on_chain_storage_version() >= StorageVersion::new(3) {
+			let kept: BTreeMap<u32, KeyUsage> = KeyUse::<T>::iter().collect();
+			ensure(kept == per_key, "KeyUse differs from the entries")?;
 		}
 
 		for (citizen, id) in EntriesByCitizen::<T>::iter_keys() {

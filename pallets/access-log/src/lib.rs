@@ -62,6 +62,7 @@ mod tests;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 pub mod types;
 pub mod weights;
 pub use types::*;
@@ -83,10 +84,11 @@ pub mod pallet {
 
 	/// The in-code storage version. 1: the sequence and time indexes are kept in chunks
 	/// ([`SeqIndex`], [`TimeIndex`]); 2: the official index too ([`AccessorIndex`]), and
-	/// [`Entries`] keyed by the big-endian id itself instead of a hash of it. Earlier
-	/// versions' data is not migrated: no network holding it is kept (start such a network
+	/// [`Entries`] keyed by the big-endian id itself instead of a hash of it; 3: [`KeyUse`],
+	/// counted for entries stored under 2 by [`migrations::v3::BackfillKeyUse`]. Versions
+	/// before 2 are not migrated: no network holding them is kept (start such a network
 	/// afresh).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -212,6 +214,12 @@ pub mod pallet {
 		BoundedVec<(u16, EntryId), T::MaxBatchSize>,
 		OptionQuery,
 	>;
+
+	/// What each pseudonymisation key covers: `key_id` → the number of entries stored with it
+	/// and the first and last of them (see [`KeyUsage`]).
+	// Twox64Concat: key ids are few, and only authorized submitters write them.
+	#[pallet::storage]
+	pub type KeyUse<T> = StorageMap<_, Twox64Concat, u32, KeyUsage, OptionQuery>;
 
 	/// Events of this pallet.
 	#[pallet::event]
@@ -356,6 +364,9 @@ pub mod pallet {
 		/// ## Events
 		/// [`Event::EntriesStored`] (count 1), possibly preceded by [`Event::SequenceGap`].
 		#[pallet::call_index(0)]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::submit().saturating_add(Pallet::<T>::key_use_weight(1))
+		)]
 		pub fn submit(origin: OriginFor<T>, record: RecordInput) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (source, info, now) = Self::ensure_writer(&who)?;
@@ -381,7 +392,10 @@ pub mod pallet {
 		/// One [`Event::EntriesStored`] for the batch, preceded by [`Event::SequenceGap`] where
 		/// sequences skip.
 		#[pallet::call_index(1)]
-		#[pallet::weight(<T as Config>::WeightInfo::submit_batch(records.len() as u32))]
+		#[pallet::weight(
+			<T as Config>::WeightInfo::submit_batch(records.len() as u32)
+				.saturating_add(Pallet::<T>::key_use_weight(distinct_keys(records)))
+		)]
 		pub fn submit_batch(
 			origin: OriginFor<T>,
 			records: Vec<RecordInput>,
@@ -396,7 +410,8 @@ pub mod pallet {
 				.collect::<Result<Vec<_>, _>>()?;
 			// Dispatch is transactional: a duplicate found half-way rolls back earlier writes.
 			let touched = Self::store(&who, source, info, checked)?;
-			Ok(Some(Self::batch_weight(&touched)).into())
+			Ok(Some(Self::batch_weight(&touched).saturating_add(Self::key_use_weight(touched.keys)))
+				.into())
 		}
 
 		/// Register a new source, active from now on.
@@ -553,6 +568,7 @@ pub mod pallet {
 			let mut chunks: BTreeMap<u64, SeqChunk> = BTreeMap::new();
 			let mut seconds: BTreeMap<u64, Vec<(u16, EntryId)>> = BTreeMap::new();
 			let mut accessors: BTreeMap<Hash32, Vec<EntryId>> = BTreeMap::new();
+			let mut keys: BTreeMap<u32, KeyUsage> = BTreeMap::new();
 			let mut gaps = 0u32;
 			for record in records {
 				let (chunk_no, low) = seq_parts(record.seq);
@@ -580,6 +596,11 @@ pub mod pallet {
 				let (second, ms) = time_parts(record.occurred_at);
 				seconds.entry(second).or_default().push((ms, id));
 				accessors.entry(record.accessor_ref).or_default().push(id);
+				keys.entry(record.key_id)
+					.or_insert_with(|| {
+						KeyUse::<T>::get(record.key_id).unwrap_or(KeyUsage::starting_at(id))
+					})
+					.add(id);
 				EntriesByCitizen::<T>::insert(record.citizen_ref, id.to_be_bytes(), ());
 				Entries::<T>::insert(
 					id.to_be_bytes(),
@@ -595,6 +616,7 @@ pub mod pallet {
 				seconds: seconds.len() as u32,
 				accessors: accessors.len() as u32,
 				gaps,
+				keys: keys.len() as u32,
 			};
 			for (chunk_no, chunk) in chunks {
 				SeqIndex::<T>::insert(source, chunk_no.to_be_bytes(), chunk);
@@ -606,6 +628,9 @@ pub mod pallet {
 			for (accessor, group) in accessors {
 				let (last, group) = Self::stored_group(group);
 				AccessorIndex::<T>::insert(accessor, last, group);
+			}
+			for (key_id, usage) in keys {
+				KeyUse::<T>::insert(key_id, usage);
 			}
 			Sources::<T>::insert(source, info);
 			NextEntryId::<T>::put(id);
@@ -644,6 +669,13 @@ pub mod pallet {
 			best.saturating_add(officials(touched.accessors))
 				.saturating_add(Perbill::from_rational(extra, n - 1) * rest)
 				.min(worst)
+		}
+
+		/// The weight of reading and writing the [`KeyUse`] of `keys` distinct keys. Charged on
+		/// top of the benchmarked weights of `submit` and `submit_batch`, which were measured
+		/// before [`KeyUse`] existed; a new benchmark run includes it, and then this goes.
+		pub fn key_use_weight(keys: u32) -> Weight {
+			T::DbWeight::get().reads_writes(keys.into(), keys.into())
 		}
 
 		/// Register a source (shared by the call and genesis).
@@ -690,6 +722,13 @@ pub mod pallet {
 			Ok(())
 		}
 	}
+}
+
+/// The number of distinct pseudonymisation keys among `records` (what `submit_batch` reads and
+/// writes of [`KeyUse`]).
+pub fn distinct_keys(records: &[RecordInput]) -> u32 {
+	let keys: alloc::collections::BTreeSet<u32> = records.iter().map(|r| r.key_id).collect();
+	keys.len() as u32
 }
 
 #[cfg(any(feature = "try-runtime", test))]

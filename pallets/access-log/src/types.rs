@@ -98,6 +98,34 @@ pub struct SourceInfo<BlockNumber> {
 	pub entries: u64,
 }
 
+/// What one pseudonymisation key (a record's `key_id`) covers: the entries whose references it
+/// computed. The last of them tells when the key was last used, and so when its retention period
+/// ends and it may be retired.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct KeyUsage {
+	/// Entries stored with this key id.
+	pub entries: u64,
+	/// Id of the first of them.
+	pub first_entry: EntryId,
+	/// Id of the last of them.
+	pub last_entry: EntryId,
+}
+
+impl KeyUsage {
+	/// No entry counted yet; the first will be `id`.
+	pub fn starting_at(id: EntryId) -> Self {
+		KeyUsage { entries: 0, first_entry: id, last_entry: id }
+	}
+
+	/// Count entry `id` (entries are counted in id order).
+	pub fn add(&mut self, id: EntryId) {
+		self.entries = self.entries.saturating_add(1);
+		self.last_entry = id;
+	}
+}
+
 /// An account allowed to write entries for one source.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
@@ -192,4 +220,6 @@ pub struct Touched {
 	pub accessors: u32,
 	/// Sequence gaps reported.
 	pub gaps: u32,
+	/// Distinct pseudonymisation keys ([`KeyUsage`] items read and written).
+	pub keys: u32,
 }

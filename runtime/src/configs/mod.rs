@@ -2,8 +2,8 @@
 
 use crate::{
 	AccountId, Aura, Block, BlockNumber, Council, CouncilCollective, CouncilMembershipInstance,
-	Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask,
-	Timestamp, DAYS, SLOT_DURATION, VERSION,
+	Hash, MultiBlockMigrations, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeOrigin, RuntimeTask, Timestamp, DAYS, SLOT_DURATION, VERSION,
 };
 use polkadot_sdk::*;
 
@@ -64,6 +64,8 @@ impl frame_system::Config for Runtime {
 	/// transaction).
 	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
 	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
+	/// Multi-block migrations: while one runs, blocks hold only inherents.
+	type MultiBlockMigrator = MultiBlockMigrations;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -223,6 +225,40 @@ impl pallet_root_gate::Config for Runtime {
 	type UpgradeOrigin = CouncilThreeQuarters;
 	type RuntimeChanges = pallet_root_gate::SystemRuntimeChanges<Runtime>;
 	type WeightInfo = pallet_root_gate::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Half of a block's weight, each block, for a multi-block migration (no transactions run
+	/// while one is ongoing; the rest keeps the block's execution well inside its slot).
+	pub MbmServiceWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+/// A failed multi-block migration is reported (`MultiBlockMigrations::UpgradeFailed`, and the
+/// log) and the chain goes on storing entries: the SDK's other choice, a chain that accepts no
+/// transaction, would lose the very records it exists for, and the council could not even vote
+/// a fix. What the failed migration left is then the next runtime's to repair.
+pub struct ContinueAfterFailedMigration;
+
+impl frame_support::migrations::FailedMigrationHandler for ContinueAfterFailedMigration {
+	fn failed(migration: Option<u32>) -> frame_support::migrations::FailedMigrationHandling {
+		log::error!(target: "runtime", "multi-block migration {migration:?} failed; going on");
+		frame_support::migrations::FailedMigrationHandling::ForceUnstuck
+	}
+}
+
+impl pallet_migrations::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// Oldest first. A migration stays listed until every chain that needs it has run it.
+	#[cfg(not(feature = "runtime-benchmarks"))]
+	type Migrations = (pallet_access_log::migrations::v3::BackfillKeyUse<Runtime>,);
+	#[cfg(feature = "runtime-benchmarks")]
+	type Migrations = pallet_migrations::mock_helpers::MockedMigrations;
+	type CursorMaxLen = ConstU32<64>;
+	type IdentifierMaxLen = ConstU32<64>;
+	type MigrationStatusHandler = ();
+	type FailedMigrationHandler = ContinueAfterFailedMigration;
+	type MaxServiceWeight = MbmServiceWeight;
+	type WeightInfo = pallet_migrations::weights::SubstrateWeight<Runtime>;
 }
 
 // `RuntimeTask` and `PalletInfo` are used by the derived `frame_system::Config`.
