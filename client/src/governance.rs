@@ -256,7 +256,11 @@ impl Client {
 		threshold: u32,
 	) -> Result<Proposed> {
 		let length = self.encoded_len(&call).await?;
-		let tx = runtime::tx().council().propose(threshold, call, length);
+		// Unvalidated: the proposal's `RuntimeCall` type changes with every pallet a runtime
+		// adds, so a client of a newer runtime (one proposing to upgrade to it) would refuse
+		// the older chain's type; the call is encoded by the live chain's own type information
+		// all the same, and a variant it lacks fails to encode.
+		let tx = runtime::tx().council().propose(threshold, call, length).unvalidated();
 		let events = self.sign_and_wait(member, &tx, Wait::InBlock).await?.events;
 		if let Some(e) = events.find_first::<council::Executed>() {
 			let metadata = self.metadata().await?;

@@ -296,10 +296,7 @@ struct Produced {
 /// Submit batches of 20 records as Dave every 200 ms (100 entries/s) until `stop`, through a
 /// client connected before the upgrade; a failed batch is sent again (resubmitting is safe:
 /// the chain stores a `(source, seq)` once, and says `DuplicateSequence` for the rest).
-async fn produce(
-	client: Client,
-	stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-) -> Produced {
+async fn produce(client: Client, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Produced {
 	use std::sync::atomic::Ordering;
 	let dave = Submitter::new(dev::dave());
 	let mut out = Produced::default();
@@ -312,7 +309,9 @@ async fn produce(
 			let batch = seqs.iter().map(|&s| record(s, (s % 7) as u8, 9, now_ms() - 1_000));
 			match client.submit_batch(&dave, batch.collect(), Wait::InBlock).await {
 				Ok(_) => break,
-				Err(accesslog_client::Error::DispatchFailed(m)) if m.contains("DuplicateSequence") => {
+				Err(accesslog_client::Error::DispatchFailed(m))
+					if m.contains("DuplicateSequence") =>
+				{
 					break
 				},
 				Err(e) => {
@@ -343,7 +342,8 @@ async fn longest_finality_pause(
 		u32::from_str_radix(header["number"].as_str().unwrap().trim_start_matches("0x"), 16)
 			.unwrap()
 	};
-	let (mut last, mut since, mut longest) = (finalized(client.clone()).await, Instant::now(), Duration::ZERO);
+	let (mut last, mut since, mut longest) =
+		(finalized(client.clone()).await, Instant::now(), Duration::ZERO);
 	while !stop.load(Ordering::Relaxed) {
 		tokio::time::sleep(Duration::from_millis(100)).await;
 		let now = finalized(client.clone()).await;
@@ -358,10 +358,16 @@ async fn longest_finality_pause(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_council_upgrades_a_loaded_network_and_nothing_is_lost() {
 	use accesslog_client::{evidence, upgrade};
-	use accesslog_testing::upgrade::{chain_spec_with_code, current_runtime, release_runtime, RELEASE_SPEC};
-	use std::sync::{atomic::{AtomicBool, Ordering}, Arc};
+	use accesslog_testing::upgrade::{
+		chain_spec_with_code, current_runtime, release_runtime, RELEASE_SPEC,
+	};
+	use std::sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc,
+	};
 	let _serial = SERIAL.lock().await;
-	let dir = std::env::temp_dir().join(format!("accesslog-upgrade-net-{}", accesslog_testing::free_port()));
+	let dir = std::env::temp_dir()
+		.join(format!("accesslog-upgrade-net-{}", accesslog_testing::free_port()));
 	std::fs::create_dir_all(&dir).unwrap();
 	let spec = chain_spec_with_code("local", release_runtime(), "release", &dir);
 	let mut net = Network::with_chain(&["alice", "bob", "charlie"], &spec);

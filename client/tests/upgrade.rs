@@ -68,10 +68,7 @@ async fn an_upgrade_motion_needs_three_quarters_and_the_chain_checks_the_code() 
 	let mut other = code.clone();
 	other.push(0);
 	let err = client.apply_upgrade(&alice, other).await.unwrap_err();
-	assert!(
-		matches!(&err, Error::Invalid(m) if m.contains("but the council authorized")),
-		"{err}"
-	);
+	assert!(matches!(&err, Error::Invalid(m) if m.contains("but the council authorized")), "{err}");
 	let err = client.apply_upgrade(&alice, b"not a runtime".to_vec()).await.unwrap_err();
 	assert!(matches!(&err, Error::Invalid(m) if m.starts_with("not a runtime")), "{err}");
 
@@ -87,7 +84,10 @@ async fn an_upgrade_motion_needs_three_quarters_and_the_chain_checks_the_code() 
 	assert_eq!(client.runtime_version().await.unwrap(), before);
 	assert_eq!(client.authorized_upgrade().await.unwrap(), None);
 	let err = client.apply_upgrade(&alice, code).await.unwrap_err();
-	assert!(matches!(&err, Error::Invalid(m) if m.starts_with("no upgrade is authorized")), "{err}");
+	assert!(
+		matches!(&err, Error::Invalid(m) if m.starts_with("no upgrade is authorized")),
+		"{err}"
+	);
 
 	// The chain goes on: entries are still accepted and found.
 	client.submit_batch(&alice, vec![record(2, 1, 1, now_ms())], Wait::InBlock).await.unwrap();
@@ -95,7 +95,11 @@ async fn an_upgrade_motion_needs_three_quarters_and_the_chain_checks_the_code() 
 }
 
 /// Records `seqs` of source 0 made with pseudonym key `key`, about citizens 1 to 3.
-fn keyed(seqs: std::ops::RangeInclusive<u64>, key: u32, t0: u64) -> Vec<accesslog_client::RecordInput> {
+fn keyed(
+	seqs: std::ops::RangeInclusive<u64>,
+	key: u32,
+	t0: u64,
+) -> Vec<accesslog_client::RecordInput> {
 	seqs.map(|s| {
 		let mut r = record(s, (s % 3) as u8 + 1, 5, t0 + s);
 		r.key_id = key;
@@ -110,7 +114,8 @@ async fn the_council_upgrades_a_chain_of_release_108_and_the_migration_counts_it
 	use accesslog_testing::upgrade::{
 		chain_spec_with_code, current_runtime, release_runtime, RELEASE_SPEC,
 	};
-	let dir = std::env::temp_dir().join(format!("accesslog-upgrade-{}", accesslog_testing::free_port()));
+	let dir =
+		std::env::temp_dir().join(format!("accesslog-upgrade-{}", accesslog_testing::free_port()));
 	std::fs::create_dir_all(&dir).unwrap();
 	let spec = chain_spec_with_code("dev", release_runtime(), "release", &dir);
 	let node = DevNode::start_with(&["--chain", spec.to_str().unwrap()]).await;

@@ -1,12 +1,12 @@
 //! The pallet's storage invariants, checked by `try_state` and after every unit test.
 
+use crate::frame_support::traits::{GetStorageVersion, StorageVersion};
 use crate::sp_runtime::TryRuntimeError;
 use crate::types::{group_is_well_formed, seq_of, time_of};
 use crate::{
-	AccessorIndex, Config, Entries, EntriesByCitizen, KeyUse, KeyUsage, NextEntryId, NextSourceId,
+	AccessorIndex, Config, Entries, EntriesByCitizen, KeyUsage, KeyUse, NextEntryId, NextSourceId,
 	Pallet, SeqIndex, Sources, TimeIndex,
 };
-use crate::frame_support::traits::{GetStorageVersion, StorageVersion};
 use alloc::collections::btree_map::BTreeMap;
 
 impl<T: Config> Pallet<T> {

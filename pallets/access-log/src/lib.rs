@@ -410,8 +410,10 @@ pub mod pallet {
 				.collect::<Result<Vec<_>, _>>()?;
 			// Dispatch is transactional: a duplicate found half-way rolls back earlier writes.
 			let touched = Self::store(&who, source, info, checked)?;
-			Ok(Some(Self::batch_weight(&touched).saturating_add(Self::key_use_weight(touched.keys)))
-				.into())
+			Ok(Some(
+				Self::batch_weight(&touched).saturating_add(Self::key_use_weight(touched.keys)),
+			)
+			.into())
 		}
 
 		/// Register a new source, active from now on.

@@ -102,7 +102,16 @@ pub struct SourceInfo<BlockNumber> {
 /// computed. The last of them tells when the key was last used, and so when its retention period
 /// ends and it may be retired.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct KeyUsage {
 	/// Entries stored with this key id.

@@ -74,14 +74,14 @@ where
 		matches!(
 			call.is_sub_type(),
 			Some(
-				Call::set_code { .. } |
-					Call::set_code_without_checks { .. } |
-					Call::authorize_upgrade { .. } |
-					Call::authorize_upgrade_without_checks { .. } |
-					Call::set_storage { .. } |
-					Call::kill_storage { .. } |
-					Call::kill_prefix { .. } |
-					Call::set_heap_pages { .. }
+				Call::set_code { .. }
+					| Call::set_code_without_checks { .. }
+					| Call::authorize_upgrade { .. }
+					| Call::authorize_upgrade_without_checks { .. }
+					| Call::set_storage { .. }
+					| Call::kill_storage { .. }
+					| Call::kill_prefix { .. }
+					| Call::set_heap_pages { .. }
 			)
 		)
 	}
@@ -178,12 +178,12 @@ pub mod pallet {
 			let call_hash = T::Hashing::hash_of(&call);
 			let overhead = <T as Config>::WeightInfo::dispatch_as_root();
 			let info = call.get_dispatch_info();
-			let post = (*call).dispatch(frame_system::RawOrigin::Root.into()).map_err(|mut e| {
-				e.post_info.actual_weight = Some(
-					e.post_info.calc_actual_weight(&info).saturating_add(overhead),
-				);
-				e
-			})?;
+			let post =
+				(*call).dispatch(frame_system::RawOrigin::Root.into()).map_err(|mut e| {
+					e.post_info.actual_weight =
+						Some(e.post_info.calc_actual_weight(&info).saturating_add(overhead));
+					e
+				})?;
 			Self::deposit_event(Event::DispatchedAsRoot { call_hash, runtime_change });
 			Ok(Some(post.calc_actual_weight(&info).saturating_add(overhead)).into())
 		}

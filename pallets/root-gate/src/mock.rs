@@ -90,7 +90,10 @@ pub fn council(ayes: u32, seats: u32) -> RuntimeOrigin {
 /// Genesis: a council of accounts 1, 2 and 3; block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
-		council: pallet_collective::GenesisConfig { members: vec![1, 2, 3], phantom: Default::default() },
+		council: pallet_collective::GenesisConfig {
+			members: vec![1, 2, 3],
+			phantom: Default::default(),
+		},
 		..Default::default()
 	}
 	.build_storage()

@@ -38,7 +38,10 @@ fn an_everyday_root_call_passes_at_two_thirds() {
 		let call = set_members(vec![1, 2, 4]);
 		let call_hash = <Test as frame_system::Config>::Hashing::hash_of(&call);
 		assert_ok!(RootGate::dispatch_as_root(council(2, 3), gate(call)));
-		assert_eq!(pallet_collective::Members::<Test, pallet_collective::Instance1>::get(), [1, 2, 4]);
+		assert_eq!(
+			pallet_collective::Members::<Test, pallet_collective::Instance1>::get(),
+			[1, 2, 4]
+		);
 		assert_eq!(gate_events(), [Event::DispatchedAsRoot { call_hash, runtime_change: false }]);
 	});
 }
@@ -147,7 +150,12 @@ fn motion(call: RuntimeCall, threshold: u32, ayes: &[u64]) -> Result<(), Dispatc
 	let len = codec::Encode::encoded_size(&proposal) as u32;
 	let hash = <Test as frame_system::Config>::Hashing::hash_of(&proposal);
 	let index = pallet_collective::ProposalCount::<Test, pallet_collective::Instance1>::get();
-	assert_ok!(Council::propose(RuntimeOrigin::signed(ayes[0]), threshold, Box::new(proposal), len));
+	assert_ok!(Council::propose(
+		RuntimeOrigin::signed(ayes[0]),
+		threshold,
+		Box::new(proposal),
+		len
+	));
 	for who in ayes {
 		assert_ok!(Council::vote(RuntimeOrigin::signed(*who), hash, index, true));
 	}
@@ -163,7 +171,9 @@ fn motion(call: RuntimeCall, threshold: u32, ayes: &[u64]) -> Result<(), Dispatc
 		.find_map(|r| match r.event {
 			RuntimeEvent::Council(pallet_collective::Event::Executed { proposal_hash, result })
 				if proposal_hash == hash =>
-				Some(result),
+			{
+				Some(result)
+			},
 			_ => None,
 		})
 		.expect("the motion was executed")

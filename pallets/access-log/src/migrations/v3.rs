@@ -82,8 +82,7 @@ impl<T: Config> SteppedMigration for BackfillKeyUse<T> {
 			paid_entry = false;
 			// Ids are dense (`try_state` checks it): a missing one means corrupt state, and
 			// counting around it would make the counts wrong for good.
-			let entry =
-				Entries::<T>::get(id.to_be_bytes()).ok_or(SteppedMigrationError::Failed)?;
+			let entry = Entries::<T>::get(id.to_be_bytes()).ok_or(SteppedMigrationError::Failed)?;
 			let key_id = entry.record.key_id;
 			if !counted.contains_key(&key_id) {
 				if counted.len() > 0 && meter.try_consume(Self::per_key()).is_err() {
@@ -143,10 +142,7 @@ pub fn count_all<T: Config>() -> BTreeMap<u32, KeyUsage> {
 	let mut counted: BTreeMap<u32, KeyUsage> = BTreeMap::new();
 	for id in 0..NextEntryId::<T>::get() {
 		if let Some(entry) = Entries::<T>::get(id.to_be_bytes()) {
-			counted
-				.entry(entry.record.key_id)
-				.or_insert_with(|| KeyUsage::starting_at(id))
-				.add(id);
+			counted.entry(entry.record.key_id).or_insert_with(|| KeyUsage::starting_at(id)).add(id);
 		}
 	}
 	counted
