@@ -1,7 +1,7 @@
-//! Storage version 2 → 3: [`KeyUse`](crate::KeyUse), what each pseudonymisation key covers,
+//! Storage version 2 → 3: [`KeyUse`], what each pseudonymisation key covers,
 //! counted from every entry stored before the upgrade.
 //!
-//! Version 3 keeps [`KeyUse`](crate::KeyUse) up to date as entries are stored; this migration
+//! Version 3 keeps [`KeyUse`] up to date as entries are stored; this migration
 //! counts the entries a chain stored under version 2, in id order, as many per block as the
 //! migration weight allows (a chain of a million entries takes a few dozen blocks; blocks are
 //! produced and finalized meanwhile, transactions wait in the pool). Its cursor is the next entry
@@ -26,7 +26,7 @@ pub const ID: MigrationId<18> =
 /// bytes of SCALE; its storage read is charged separately, at the runtime's database weight).
 const DECODE_PER_ENTRY: Weight = Weight::from_parts(5_000_000, 0);
 
-/// Counts every entry stored before version 3 into [`KeyUse`](crate::KeyUse).
+/// Counts every entry stored before version 3 into [`KeyUse`].
 pub struct BackfillKeyUse<T>(PhantomData<T>);
 
 impl<T: Config> BackfillKeyUse<T> {
@@ -85,7 +85,7 @@ impl<T: Config> SteppedMigration for BackfillKeyUse<T> {
 			let entry = Entries::<T>::get(id.to_be_bytes()).ok_or(SteppedMigrationError::Failed)?;
 			let key_id = entry.record.key_id;
 			if !counted.contains_key(&key_id) {
-				if counted.len() > 0 && meter.try_consume(Self::per_key()).is_err() {
+				if !counted.is_empty() && meter.try_consume(Self::per_key()).is_err() {
 					break;
 				}
 				let usage = KeyUse::<T>::get(key_id).unwrap_or(KeyUsage::starting_at(id));
